@@ -1,0 +1,22 @@
+"""``compliance check``: decide each file, print the result, exit non-zero at the fail level."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..report import FORMATS
+from .common import build, checker_options, exit_code, user_errors
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", help="Output format.")
+@checker_options
+@user_errors
+def check(paths: tuple[Path, ...], fmt: str, config_path, extra_rules, as_of, fail_on) -> None:
+    """Check files or folders and print each document's decision and why."""
+    checker, config = build(config_path, extra_rules, as_of)
+    report = checker.check_paths(paths)
+    click.echo(FORMATS[fmt](report), nl=False)
+    raise SystemExit(exit_code(report, fail_on or config.fail_on))

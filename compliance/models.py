@@ -1,0 +1,192 @@
+"""The domain values that flow through the pipeline and make up the report.
+
+The report models (``DocumentResult``, ``Report``) are a public contract: the
+JSON report, the HTTP service and the templates all see exactly these fields.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA = "compliance-report/1"
+
+Verdict = Literal["allow", "review", "deny"]
+VERDICT_RANK: dict[str, int] = {"allow": 0, "review": 1, "deny": 2}
+
+# The ODRL/RightsML-flavoured vocabulary rules speak. Closed on purpose: a
+# policy that names a term outside it is a rule error, not a silent no-op.
+Action = Literal[
+    "reproduce", "distribute", "modify", "excerpt", "translate",
+    "archive", "display", "commercial_use", "tdm",
+]
+Requirement = Literal["subscription", "written_contract", "permission"]
+DutyType = Literal["attribute", "link_license", "link_source", "keep_notice", "share_alike"]
+Constraint = Literal["non_commercial", "no_derivatives", "named_partner_only"]
+Scope = Literal["text", "photos", "video", "all"]
+NoticeType = Literal[
+    "all_rights_reserved", "contract_required", "no_redistribution",
+    "attribution_required", "cc_license", "public_domain", "permission_granted",
+]
+Position = Literal["dateline", "closing", "credit", "signature", "mention"]
+FindingKind = Literal[
+    "source_tag", "credit", "signature", "mention", "unknown_tag",
+    "notice", "holder", "metadata", "error",
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Terms(Model):
+    """What a rights statement permits, prohibits and requires (an ODRL-like policy)."""
+
+    permits: frozenset[Action] = frozenset()
+    prohibits: frozenset[Action] = frozenset()
+    requires: frozenset[Requirement] = frozenset()
+    duties: frozenset[DutyType] = frozenset()
+    constraints: frozenset[Constraint] = frozenset()
+    scope: frozenset[Scope] = frozenset()
+    license: str | None = None
+    public_domain: bool = False
+    known: bool = True
+
+    def merge(self, other: Terms) -> Terms:
+        """The combined statement: every prohibition and duty of either side counts."""
+        return Terms(
+            permits=(self.permits | other.permits) - (self.prohibits | other.prohibits),
+            prohibits=self.prohibits | other.prohibits,
+            requires=self.requires | other.requires,
+            duties=self.duties | other.duties,
+            constraints=self.constraints | other.constraints,
+            scope=self.scope | other.scope,
+            license=self.license or other.license,
+            public_domain=self.public_domain or other.public_domain,
+            known=self.known and other.known,
+        )
+
+
+class Source(Model):
+    """A registry entry: an agency or open publisher as the rules describe it."""
+
+    id: str
+    name: str
+    name_en: str | None = None
+    country: str | None = None
+    type: str = "agency"
+    tags: tuple[str, ...] = ()
+    terms: str = "unknown"
+    license: str | None = None
+    credit: str | None = None
+    url: str | None = None
+    contact: str | None = None
+
+
+class Finding(Model):
+    """One piece of evidence found in a document, with its exact span."""
+
+    kind: FindingKind
+    rule: str
+    text: str
+    line: int
+    column: int
+    start: int
+    end: int
+    source: str | None = None
+    position: Position | None = None
+    segment: int | None = None
+
+
+class SourceRef(Model):
+    id: str
+    name: str
+    tags: list[str]
+
+
+class Notice(Model):
+    type: NoticeType
+    holder: str | None
+    license: str | None
+    text: str
+    line: int
+    column: int
+    rule: str
+    source: str | None = None
+    scope: list[Scope] = Field(default_factory=list)
+
+
+class Duty(Model):
+    type: DutyType
+    text: str
+    source: str | None = None
+
+
+class Reason(Model):
+    rule: str
+    message: str
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
+    quote: str | None = None
+
+
+class Segment(Model):
+    kind: Literal["headline", "dateline", "body", "credits", "notice", "trailing", "quote"]
+    start_line: int
+    end_line: int
+
+
+class DocumentResult(Model):
+    """One entry of the JSON report's ``documents`` list."""
+
+    path: str
+    verdict: Verdict
+    sources: list[SourceRef] = Field(default_factory=list)
+    notices: list[Notice] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    duties: list[Duty] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list)
+    warnings: list[Reason] = Field(default_factory=list)
+    segments: list[Segment] = Field(default_factory=list)
+    format: str = "text"
+    encoding: str | None = None
+    error: str | None = None
+
+
+class Summary(Model):
+    documents: int = 0
+    allow: int = 0
+    review: int = 0
+    deny: int = 0
+
+
+class Report(Model):
+    schema_: str = Field(SCHEMA, alias="schema")
+    documents: list[DocumentResult]
+    summary: Summary
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @classmethod
+    def of(cls, documents: list[DocumentResult]) -> Report:
+        docs = sorted(documents, key=lambda d: d.path)
+        counts = {v: sum(d.verdict == v for d in docs) for v in VERDICT_RANK}
+        return cls(documents=docs, summary=Summary(documents=len(docs), **counts))
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self.model_dump_json(by_alias=True, indent=indent)
+
+
+class Agreement(Model):
+    """A contract or subscription the publisher holds with a source."""
+
+    source: str
+    kind: Literal["subscription", "written_contract", "syndication", "open_licence"] = "subscription"
+    permits: frozenset[str] | None = None
+    territory: list[str] | None = None
+    channels: list[str] | None = None
+    starts: date | None = None
+    expires: date | None = None
+    credit: str | None = None

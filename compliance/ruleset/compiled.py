@@ -1,0 +1,202 @@
+"""Compiling loaded rules once into what detection and decision need.
+
+The prefilter is an Aho-Corasick automaton over folded literal anchors taken
+from the rules themselves: every source tag and name, every notice keyword and
+every tag-rule keyword. Rule regexes only ever run on the lines it points at,
+so the cost grows with the text and the hits, not with the size of the registry.
+"""
+from __future__ import annotations
+
+import hashlib
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import ahocorasick
+import regex
+
+from ..errors import RuleError
+from ..models import Source, Terms
+from ..text import fold, fold_pattern
+from .kinds import notice, policy, scope, source, tag, terms
+from .kinds.terms import TermsSpec
+from .load import LoadedRule, builtin_rules_dir, load_rules
+
+# What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
+TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
+# What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence
+# (a full stop inside ``4.0`` or ``U.S.`` does not).
+SENTENCE_CHAR = r"(?:[^.!?\n]|[.!?](?=\S))"
+MESSAGE_FIELDS = {"source", "name", "quote", "tag", "expires", "starts", "license",
+                  "credit", "contact", "agreement", "holder", "url", "count"}
+REGEX_TIMEOUT = 1.0  # seconds per rule call; a runaway pattern is reported, not waited on
+
+
+@dataclass(frozen=True)
+class Anchor:
+    kind: str  # "alias" | "notice" | "tagkw"
+    ref: str  # a source id or a rule index
+    is_name: bool = False  # an alias that is a full name rather than a tag
+
+
+@dataclass(frozen=True)
+class CompiledTag:
+    rule: tag.Rule
+    rx: regex.Pattern[str]
+
+
+@dataclass(frozen=True)
+class CompiledNotice:
+    rule: notice.Rule
+    rx: regex.Pattern[str]
+    terms: Terms
+
+
+@dataclass
+class RuleSet:
+    """Every rule of the active packs, compiled once and shared (read-only) across documents."""
+
+    loaded: list[LoadedRule]
+    sources: dict[str, source.Rule] = field(default_factory=dict)
+    terms: dict[str, Terms] = field(default_factory=dict)
+    tags: list[CompiledTag] = field(default_factory=list)
+    notices: list[CompiledNotice] = field(default_factory=list)
+    policies: list[policy.Rule] = field(default_factory=list)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    scopes: list[tuple[str, regex.Pattern[str]]] = field(default_factory=list)
+    automaton: ahocorasick.Automaton | None = None
+    fingerprint: str = ""
+
+    @classmethod
+    def load(cls, packs: Iterable[Path] | None = None, disable: Iterable[str] = ()) -> RuleSet:
+        roots = list(packs) if packs is not None else [builtin_rules_dir()]
+        return cls.compile(load_rules(roots, disable))
+
+    @classmethod
+    def compile(cls, loaded: list[LoadedRule]) -> RuleSet:
+        rs = cls(loaded=loaded)
+        by_kind: dict[str, list[LoadedRule]] = {}
+        for lr in loaded:
+            by_kind.setdefault(lr.rule.kind, []).append(lr)
+        for lr in by_kind.get("terms", []):
+            rs.terms[lr.rule.id] = _terms(lr.rule)
+        for lr in by_kind.get("source", []):
+            rs._add_source(lr)
+        for lr in by_kind.get("tag", []):
+            rs._add_tag(lr)
+        for lr in by_kind.get("notice", []):
+            rs._add_notice(lr)
+        for lr in by_kind.get("scope", []):
+            rule: scope.Rule = lr.rule
+            words = "|".join(regex.escape(fold(w)) for w in rule.words)
+            rs.scopes.append((rule.scope, regex.compile(rf"(?<!\w)(?:{words})(?!\w)")))
+        for lr in by_kind.get("policy", []):
+            _check_message(lr)
+            rs.policies.append(lr.rule)
+        rs._build_automaton()
+        rs.fingerprint = _fingerprint(loaded)
+        return rs
+
+    # -- building ---------------------------------------------------------
+    def _add_source(self, lr: LoadedRule) -> None:
+        rule: source.Rule = lr.rule
+        if rule.terms not in self.terms:
+            raise lr.error(f"unknown terms '{rule.terms}' (known: {', '.join(sorted(self.terms))})", "terms")
+        self.sources[rule.id] = rule
+        for alias in [*rule.tags, *rule.all_names()]:
+            key = fold(alias).strip()
+            if key:
+                ids = self.aliases.setdefault(key, [])
+                if rule.id not in ids:
+                    ids.append(rule.id)
+
+    def _add_tag(self, lr: LoadedRule) -> None:
+        rule: tag.Rule = lr.rule
+        has_tag = "{tag}" in rule.pattern
+        if not has_tag and rule.source is None:
+            raise lr.error("a pattern without {tag} must name its 'source'", "pattern")
+        if rule.source is not None and rule.source not in self.sources:
+            raise lr.error(f"unknown source '{rule.source}'", "source")
+        rx = _compile(lr, rule.pattern.replace("{tag}", TAG_GROUP), 0)
+        self.tags.append(CompiledTag(rule, rx))
+
+    def _add_notice(self, lr: LoadedRule) -> None:
+        rule: notice.Rule = lr.rule
+        if isinstance(rule.terms, str):
+            if rule.terms not in self.terms:
+                raise lr.error(f"unknown terms '{rule.terms}'", "terms")
+            implied = self.terms[rule.terms]
+        else:
+            implied = _terms(rule.terms)
+        rx = _compile(lr, fold_pattern(rule.pattern.replace("{sent}", SENTENCE_CHAR)), regex.IGNORECASE)
+        self.notices.append(CompiledNotice(rule, rx, implied))
+
+    def _build_automaton(self) -> None:
+        anchors: dict[str, list[Anchor]] = {}
+        for key, ids in self.aliases.items():
+            for sid in ids:
+                is_name = key not in {fold(t).strip() for t in self.sources[sid].tags}
+                anchors.setdefault(key, []).append(Anchor("alias", sid, is_name))
+        for i, cn in enumerate(self.notices):
+            for kw in cn.rule.keywords:
+                anchors.setdefault(fold(kw), []).append(Anchor("notice", str(i)))
+        for i, ct in enumerate(self.tags):
+            for kw in ct.rule.keywords:
+                anchors.setdefault(fold(kw), []).append(Anchor("tagkw", str(i)))
+        auto = ahocorasick.Automaton()
+        for key, values in anchors.items():
+            auto.add_word(key, (len(key), tuple(values)))
+        if anchors:
+            auto.make_automaton()
+        self.automaton = auto
+
+    # -- lookups ----------------------------------------------------------
+    def resolve(self, text: str) -> list[str]:
+        """Source ids whose tag or name is exactly ``text`` (folded)."""
+        return self.aliases.get(fold(text).strip(), [])
+
+    def scope_of(self, text: str) -> list[str]:
+        """Which material a notice covers, from the scope words in it."""
+        folded = fold(text)
+        return [name for name, rx in self.scopes if rx.search(folded)]
+
+    def source(self, sid: str) -> Source:
+        r = self.sources[sid]
+        return Source(id=r.id, name=r.name, name_en=r.name_en, country=r.country, type=r.type,
+                      tags=tuple(r.tags), terms=r.terms, license=r.license, credit=r.credit,
+                      url=r.url, contact=r.contact)
+
+    def find(self, rule_id: str) -> LoadedRule | None:
+        return next((lr for lr in self.loaded if lr.rule.id == rule_id), None)
+
+
+def _terms(spec: TermsSpec) -> Terms:
+    return Terms(**{k: getattr(spec, k) for k in TermsSpec.model_fields})
+
+
+def _compile(lr: LoadedRule, pattern: str, flags: int) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern, flags)
+    except regex.error as exc:
+        raise lr.error(f"pattern does not compile: {exc}", "pattern") from None
+
+
+def _check_message(lr: LoadedRule) -> None:
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(lr.rule.message) if f}
+    except ValueError as exc:
+        raise lr.error(f"bad message template: {exc}", "message") from None
+    unknown = names - MESSAGE_FIELDS
+    if unknown:
+        raise lr.error(f"unknown message field(s) {sorted(unknown)}; known: {sorted(MESSAGE_FIELDS)}", "message")
+
+
+def _fingerprint(loaded: list[LoadedRule]) -> str:
+    h = hashlib.sha256()
+    for lr in sorted(loaded, key=lambda r: r.rule.id):
+        h.update(lr.rule.model_dump_json().encode())
+    return h.hexdigest()[:16]
+
+
+__all__ = ["RuleSet", "RuleError", "REGEX_TIMEOUT", "Anchor"]

@@ -1,0 +1,14 @@
+"""The closed set of rule kinds; rule files pick one with ``kind:`` and fill in data."""
+from __future__ import annotations
+
+from typing import Annotated, Union
+
+from pydantic import Field, TypeAdapter
+
+from . import notice, policy, scope, source, tag, terms
+
+MODULES = (source, tag, notice, terms, policy, scope)
+KINDS = {m.KIND: m.Rule for m in MODULES}
+
+AnyRule = Annotated[Union[tuple(m.Rule for m in MODULES)], Field(discriminator="kind")]  # noqa: UP007
+RULE_ADAPTER: TypeAdapter[AnyRule] = TypeAdapter(AnyRule)

@@ -1,0 +1,39 @@
+"""What every rule kind shares: an id, a description and its own test examples."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from ...models import Model, Verdict
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
+
+
+class Example(Model):
+    """A text the rule must (or must not) match, with what the match must extract."""
+
+    text: str
+    tag: str | None = None
+    source: str | None = None
+    holder: str | None = None
+    license: str | None = None
+    quote: str | None = None
+    agreements: list[str] = Field(default_factory=list)
+    verdict: Verdict | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_str(cls, data: Any) -> Any:
+        return {"text": data} if isinstance(data, str) else data
+
+
+class Examples(Model):
+    match: list[Example] = Field(default_factory=list)
+    no_match: list[Example] = Field(default_factory=list)
+
+
+class RuleBase(Model):
+    id: str = Field(pattern=ID_PATTERN)
+    description: str = ""
+    examples: Examples = Examples()

@@ -1,0 +1,42 @@
+"""``policy``: maps what was found (and the agreements held) to a verdict, duties and a reason."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ...models import Action, DutyType, FindingKind, Model, Requirement
+from .base import RuleBase
+
+KIND = "policy"
+
+
+class When(Model):
+    """Conditions, all of which must hold. Unset conditions match anything."""
+
+    # per source
+    agreement: Literal["none", "valid", "expired", "not_started", "insufficient", "any"] = "any"
+    notice: Literal["present", "absent", "any"] = "any"
+    terms_known: bool | None = None
+    license: bool | None = None
+    public_domain: bool | None = None
+    requires_any: list[Requirement] = Field(default_factory=list)
+    prohibits_any: list[Action] = Field(default_factory=list)
+    prohibits_none: list[Action] = Field(default_factory=list)
+    permits_all: list[Action] = Field(default_factory=list)
+    requires_none: bool | None = None
+    source_type: list[str] = Field(default_factory=list)
+    # per document
+    sources: Literal["none", "some", "any"] = "any"
+    notices: Literal["none", "some", "any"] = "any"
+    has_findings: list[FindingKind] = Field(default_factory=list)
+    unlinked_notice: list[str] = Field(default_factory=list)
+
+
+class Rule(RuleBase):
+    kind: Literal["policy"]
+    scope: Literal["source", "document"] = "source"
+    when: When = When()
+    verdict: Literal["allow", "review", "deny"]
+    duties: list[DutyType] = Field(default_factory=list)
+    message: str = Field(min_length=1)

@@ -1,0 +1,56 @@
+"""``compliance rules lint``: problems a rule pack can have that loading does not reject."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .compiled import RuleSet
+from ..text import fold
+
+NEEDS_EXAMPLES = {"source", "tag", "notice", "policy"}
+# A group that repeats without bound and is itself repeated: the classic catastrophic backtracking shape.
+_NESTED = regex.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,\})")
+
+
+@dataclass(frozen=True)
+class LintProblem:
+    level: str  # "error" | "warning"
+    where: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.level}: [{self.rule}] {self.message}"
+
+
+def lint(rs: RuleSet) -> list[LintProblem]:
+    problems: list[LintProblem] = []
+    for lr in rs.loaded:
+        rule = lr.rule
+        where = f"{lr.path}:{lr.line()}"
+
+        def add(level: str, message: str, *field: str | int) -> None:
+            problems.append(LintProblem(level, f"{lr.path}:{lr.line(*field)}" if field else where, rule.id, message))
+
+        if rule.kind in NEEDS_EXAMPLES:
+            if not rule.examples.match:
+                add("error", "no examples that must match")
+            if not rule.examples.no_match:
+                add("error", "no examples that must not match")
+        if rule.kind == "policy" and not rule.message.strip():
+            add("error", "empty message", "message")
+        pattern = getattr(rule, "pattern", None)
+        if pattern and _NESTED.search(pattern):
+            add("warning", "pattern nests unbounded repetition; it may backtrack catastrophically", "pattern")
+        if rule.kind == "notice":
+            for i, ex in enumerate(rule.examples.match):
+                if not any(fold(k) in fold(ex.text) for k in rule.keywords):
+                    add("error", "a must-match example contains none of the keywords, so the prefilter "
+                                 "would never run the pattern on it", "examples", "match", i)
+    for alias, ids in sorted(rs.aliases.items()):
+        if len(ids) > 1:
+            problems.append(LintProblem("warning", "registry", ",".join(ids),
+                                        f"alias '{alias}' is shared by sources {', '.join(ids)}; "
+                                        f"the first wins unless context tells them apart"))
+    return problems

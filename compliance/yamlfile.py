@@ -1,0 +1,78 @@
+"""Safe YAML loading that remembers the line of every value, for file:line errors."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import UserError
+
+Loc = tuple[Any, ...]
+
+
+class LineMap(dict[Loc, int]):
+    """Maps a path into the loaded data (keys and indexes) to its 1-based line."""
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of the deepest known prefix of ``loc``."""
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in self:
+                return self[loc[:n]]
+        return None
+
+
+def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, LineMap]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read: {exc}", str(path)) from None
+    try:
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise error(f"invalid YAML: {problem}", str(path), mark.line + 1 if mark else None) from None
+    lines = LineMap()
+    if node is None:
+        return None, lines
+    return _convert(node, (), lines, path, error), lines
+
+
+def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[UserError]) -> Any:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node, path, error)
+            if key in out:
+                raise error(f"duplicate key '{key}'", str(path), key_node.start_mark.line + 1)
+            out[key] = _convert(value_node, (*loc, key), lines, path, error)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(v, (*loc, i), lines, path, error) for i, v in enumerate(node.value)]
+    return _scalar(node, path, error)
+
+
+def _scalar(node: yaml.Node, path: Path, error: type[UserError]) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise error("keys must be plain values", str(path), node.start_mark.line + 1)
+    try:
+        return yaml.SafeLoader("").construct_object(node)
+    except yaml.YAMLError as exc:
+        raise error(f"invalid value: {exc}", str(path), node.start_mark.line + 1) from None
+
+
+def validation_error(exc: ValidationError, path: Path, lines: LineMap, base: Loc,
+                     error: type[UserError] = UserError) -> UserError:
+    """Turn pydantic's first complaint into a ``file:line: message`` error."""
+    first = exc.errors()[0]
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    field = ".".join(str(p) for p in loc)
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        msg = f"unknown key '{loc[-1]}'"
+    elif field:
+        msg = f"{field}: {msg}"
+    return error(msg, str(path), lines.line_of((*base, *loc)))

@@ -1,0 +1,54 @@
+"""Unit tests per pipeline stage."""
+from __future__ import annotations
+
+from datetime import date
+
+from compliance.decide import agreement_status
+from compliance.detect import detect
+from compliance.document import Document
+from compliance.license import cc_license_id, license_terms
+from compliance.models import Agreement
+from compliance.text import fold
+
+
+def test_fold_keeps_length_and_merges_turkish_i():
+    for s in ["İlke Haber Ajansı", "ILKHA", "İLKHA", "réservés", "جميع الحقوق محفوظة"]:
+        assert len(fold(s)) == len(s)
+    assert fold("İLKHA") == fold("Ilkha") == fold("ılkha") == "ilkha"
+    assert fold("İlke Haber Ajansı") == fold("Ilke Haber Ajansi")
+
+
+def test_document_positions_are_one_based_code_points():
+    doc = Document(path="x", text="ab\nçdé\n(AA)")
+    assert doc.position(0) == (1, 1)
+    assert doc.position(4) == (2, 2)
+    assert doc.position(len("ab\nçdé\n(")) == (3, 2)
+
+
+def test_detect_finds_dateline_and_ignores_expansion(checker):
+    doc = Document(path="x", text="ANKARA (AA) - Talks began.\nDas Auswärtige Amt (AA) teilte mit.\n")
+    tags = [f for f in detect(doc, checker.rules).findings if f.kind == "source_tag"]
+    assert [(f.text, f.line, f.position) for f in tags] == [("AA", 1, "dateline")]
+
+
+def test_arabic_closing_tag_resolves(checker):
+    doc = Document(path="x", text="وقال المسؤول إن المحادثات ستستمر. (أ ف ب)")
+    tags = [f for f in detect(doc, checker.rules).findings if f.kind == "source_tag"]
+    assert [(f.text, f.source) for f in tags] == [("أ ف ب", "afp")]
+
+
+def test_agreement_status_by_date():
+    ags = [Agreement(source="ap", starts=date(2025, 1, 1), expires=date(2025, 12, 31))]
+    assert agreement_status(ags, "ap", date(2025, 6, 1))[0] == "valid"
+    assert agreement_status(ags, "ap", date(2026, 1, 1))[0] == "expired"
+    assert agreement_status(ags, "ap", date(2024, 12, 1))[0] == "not_started"
+    assert agreement_status(ags, "afp", date(2025, 6, 1))[0] == "none"
+    narrow = [Agreement(source="ap", permits=frozenset({"photos"}))]
+    assert agreement_status(narrow, "ap", date(2025, 6, 1))[0] == "insufficient"
+
+
+def test_creative_commons_wording_maps_to_spdx_and_terms():
+    assert cc_license_id("Creative Commons Attribution-NoDerivatives 4.0 International") == "CC-BY-ND-4.0"
+    assert cc_license_id("CC BY-NC-SA 3.0") == "CC-BY-NC-SA-3.0"
+    terms = license_terms("CC-BY-ND-4.0")
+    assert "modify" in terms.prohibits and "attribute" in terms.duties
