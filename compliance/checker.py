@@ -10,7 +10,7 @@ from .detect import RuleTimeout, detect
 from .document import Document
 from .config import Config
 from .errors import ConfigError, UserError
-from .link import link, origin_findings
+from .link import link
 from .load import load_path
 from .models import Agreement, DocumentResult, Reason, Report
 from .paths import collect
@@ -65,17 +65,18 @@ class Checker:
             stage = "segment"
             segments = segment(doc, det)
             stage = "link"
-            sources, notices = link(det, segments, self.rules)
+            linked = link(det, segments, self.rules)
             stage = "decide"
-            decision = decide(self.context, sources, notices, det.findings, origin_findings(det, segments))
+            decision = decide(self.context, linked.sources, linked.notices, linked.findings, linked.origins, segments)
         except RuleTimeout as exc:
             return failed(doc.path, "rule-timeout",
                           f"rule '{exc.rule_id}' ran out of time on this document; not checked, review by hand")
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
             return failed(doc.path, "internal-error", f"internal error in stage '{stage}': {type(exc).__name__}: {exc}")
+        sources = [s.model_copy(update={"verdict": decision.verdicts.get(s.id)}) for s in linked.sources]
         return DocumentResult(
-            path=doc.path, verdict=decision.verdict, sources=sources, notices=notices,
-            findings=det.findings, duties=decision.duties, reasons=decision.reasons,
+            path=doc.path, verdict=decision.verdict, sources=sources, notices=linked.notices,
+            findings=linked.findings, duties=decision.duties, reasons=decision.reasons,
             warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding)
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
-from .license import license_terms, license_url
-from .models import VERDICT_RANK, Agreement, Duty, Finding, Notice, Reason, Source, SourceRef, Terms, Verdict
+from .license import license_url
+from .link import notice_terms, registry_terms
+from .models import VERDICT_RANK, Agreement, Duty, Finding, Notice, Reason, Segment, Source, SourceRef, Terms, Verdict
 from .ruleset import RuleSet
 from .ruleset.kinds.policy import Rule as Policy
 from .ruleset.kinds.policy import When
@@ -30,6 +31,7 @@ class Decision:
     reasons: list[Reason] = field(default_factory=list)
     duties: list[Duty] = field(default_factory=list)
     warnings: list[Reason] = field(default_factory=list)
+    verdicts: dict[str, Verdict] = field(default_factory=dict)  # each source's own verdict
 
     def add(self, verdict: Verdict, reason: Reason, duties: Iterable[Duty] = ()) -> None:
         if VERDICT_RANK[verdict] > VERDICT_RANK[self.verdict]:
@@ -45,6 +47,7 @@ class Statement:
     """What is known about one source's copy in this document."""
 
     source: Source
+    role: str
     terms: Terms
     notices: list[Notice]
     agreement_status: str
@@ -61,39 +64,34 @@ class Context:
 
 
 def decide(ctx: Context, sources: list[SourceRef], notices: list[Notice], findings: list[Finding],
-           origins: list[Finding]) -> Decision:
+           origins: list[Finding], segments: list[Segment] = ()) -> Decision:
     decision = Decision()
     for ref in sources:
-        st = _statement(ctx, ref.id, notices, origins)
-        _decide_source(ctx, st, decision)
+        st = _statement(ctx, ref, notices, origins)
+        decision.verdicts[ref.id] = _decide_source(ctx, st, decision)
         _warn_expiring(ctx, st, decision)
-    _decide_document(ctx, sources, notices, findings, decision)
+    _decide_document(ctx, sources, notices, findings, origins, decision)
+    _warn_trailing(segments, notices, decision)
     if not decision.reasons:
         decision.add("review", Reason(rule="no-decision", message="no policy rule decided this document"))
     return decision
 
 
 # -- per source ------------------------------------------------------------
-def _statement(ctx: Context, sid: str, notices: list[Notice], origins: list[Finding]) -> Statement:
+def _statement(ctx: Context, ref: SourceRef, notices: list[Notice], origins: list[Finding]) -> Statement:
     rs = ctx.rules
+    sid = ref.id
     src = rs.source(sid)
     mine = [n for n in notices if n.source == sid]
     terms = Terms()
     for n in mine:
         terms = terms.merge(notice_terms(rs, n))
     if not mine:
-        terms = rs.terms[src.terms]
-        if src.license:
-            terms = terms.merge(license_terms(src.license))
+        terms = registry_terms(rs, sid)
     status, agreement = agreement_status(ctx.agreements, sid, ctx.as_of)
     strongest = sorted(mine, key=lambda n: EVIDENCE_ORDER.index(n.type))
     evidence = strongest[0] if mine else next((f for f in origins if f.source == sid), None)
-    return Statement(src, terms, mine, status, agreement, evidence)
-
-
-def notice_terms(rs: RuleSet, notice: Notice) -> Terms:
-    terms = next(cn.terms for cn in rs.notices if cn.rule.id == notice.rule)
-    return terms.merge(license_terms(notice.license)) if notice.license else terms
+    return Statement(src, ref.role, terms, mine, status, agreement, evidence)
 
 
 def agreement_status(agreements: Iterable[Agreement], sid: str, as_of: date) -> tuple[str, Agreement | None]:
@@ -112,14 +110,15 @@ def agreement_status(agreements: Iterable[Agreement], sid: str, as_of: date) -> 
     return "expired", max(mine, key=lambda a: a.expires or date.min)
 
 
-def _decide_source(ctx: Context, st: Statement, decision: Decision) -> None:
+def _decide_source(ctx: Context, st: Statement, decision: Decision) -> Verdict:
     for policy in ctx.rules.policies:
         if policy.scope == "source" and _source_matches(policy.when, st):
             duties = _duties(policy, st) if policy.verdict == "allow" else []
             decision.add(policy.verdict, _reason(policy, st), duties)
-            return
+            return policy.verdict
     decision.add("review", Reason(rule="no-decision", source=st.source.id,
                                   message=f"no policy rule decided {st.source.name}; review by hand"))
+    return "review"
 
 
 def _source_matches(w: When, st: Statement) -> bool:
@@ -136,7 +135,8 @@ def _source_matches(w: When, st: Statement) -> bool:
         not (t.prohibits & set(w.prohibits_none)),
         set(w.permits_all) <= t.permits,
         not w.source_type or st.source.type in w.source_type,
-        w.sources == "any", w.notices == "any", not w.has_findings, not w.unlinked_notice,
+        not w.role or st.role in w.role,
+        w.sources == "any", w.notices == "any", not w.has_findings, not w.unlinked_notice, w.uncertain is None,
     ))
 
 
@@ -187,8 +187,9 @@ def _warn_expiring(ctx: Context, st: Statement, decision: Decision) -> None:
 
 # -- per document ----------------------------------------------------------
 def _decide_document(ctx: Context, sources: list[SourceRef], notices: list[Notice],
-                     findings: list[Finding], decision: Decision) -> None:
+                     findings: list[Finding], origins: list[Finding], decision: Decision) -> None:
     kinds = {f.kind for f in findings}
+    uncertain = [f for f in origins if f.confidence < 1]
     for policy in ctx.rules.policies:
         if policy.scope != "document":
             continue
@@ -199,10 +200,13 @@ def _decide_document(ctx: Context, sources: list[SourceRef], notices: list[Notic
             w.notices == "any" or (w.notices == "some") == bool(notices),
             all(k in kinds for k in w.has_findings),
             not w.unlinked_notice or unlinked,
+            w.uncertain is None or w.uncertain == bool(uncertain),
         )):
             continue
-        ev = unlinked[0] if unlinked else next((f for f in findings if f.kind in w.has_findings), None)
+        ev = unlinked[0] if unlinked else next((f for f in findings if f.kind in w.has_findings),
+                                               uncertain[0] if w.uncertain and uncertain else None)
         fields = defaultdict(str, quote=ev.text if ev else "", tag=ev.text if isinstance(ev, Finding) else "",
+                             name=ctx.rules.sources[ev.source].name if isinstance(ev, Finding) and ev.source else "",
                              holder=(ev.holder or "an unnamed holder") if isinstance(ev, Notice) else "",
                              license=(ev.license or "") if isinstance(ev, Notice) else "",
                              count=str(len(unlinked) or sum(f.kind in w.has_findings for f in findings)))
@@ -211,6 +215,26 @@ def _decide_document(ctx: Context, sources: list[SourceRef], notices: list[Notic
         decision.add(policy.verdict, Reason(rule=policy.id, message=policy.message.format_map(fields),
                                             line=ev.line if ev else None, column=ev.column if ev else None,
                                             quote=ev.text if ev else None), duties)
+
+
+def _warn_trailing(segments: list[Segment], notices: list[Notice], decision: Decision) -> None:
+    """Content after the last notice is not this article: teasers of other pages the scraper caught."""
+    trailing = [s for s in segments if s.kind == "trailing"]
+    if not trailing:
+        return
+    last = max(notices, key=lambda n: n.line, default=None)
+    under = "" if last is None else f", under the page's notice by {last.holder}" if last.holder else \
+        f", under the page's notice (\"{_clip(last.text)}\")"
+    lines = f"{trailing[0].start_line}-{trailing[-1].end_line}"
+    decision.warnings.append(Reason(
+        rule="trailing-content", line=trailing[0].start_line, column=1,
+        message=f"lines {lines} follow the rights notice and are not part of this article "
+                f"({len(trailing)} paragraph(s), likely teasers of other articles caught with the page){under}; "
+                f"remove them before republishing"))
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " …"
 
 
 def _notice_duty(kind: str, notice: Notice) -> str:

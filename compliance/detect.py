@@ -1,8 +1,15 @@
 """Detect: one prefilter pass over the folded text, then rule regexes on the lines it points at.
 
 Yields ``Finding``s (source tags in a tag position, credits, signatures,
-mentions, unknown tags, notices and holders) and ``Notice``s with their holder
-and licence. Nothing here decides anything.
+mentions, unknown and stripped tags, notices, quoted notices, holders, damaged
+text) and ``Notice``s with their holder and licence. Nothing here decides anything.
+
+Context decides as much as the letters do: a tag counts only in a tag position
+and not when the words before it spell it out (``Auswärtiges Amt (AA)``) or when
+it is the author's initials; a notice counts as the page's own only when it is
+not quoted, not reported inside a sentence of the story, and names a holder
+that reads like a name (``all rights to the land are reserved by the tribe``
+is not a rights notice).
 """
 from __future__ import annotations
 
@@ -21,10 +28,44 @@ POSITION_KIND = {"dateline": "source_tag", "closing": "source_tag", "credit": "c
 # A token in a tag position that no source claims is worth a review only if it looks like a tag.
 _TAG_LIKE = regex.compile(r"[\p{Lu}][\p{Lu}\p{N}\-]{1,9}|[\p{Lu}][\p{L}]{2,14}")
 _INITIALS = regex.compile(r"(?:\p{Lu}\.){1,4}")
-_WORD = regex.compile(r"[\p{L}][\p{L}'\-]*")
+_WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\-]*")
+_TAG_WORD = regex.compile(r"[\p{L}\p{N}?\ufffd][\p{L}\p{N}\p{M}\p{S}?\ufffd.'’&\-]*")
 _CLOSING_LINE = regex.compile(r"\)[ \t.]*$", regex.MULTILINE)
 _SENTENCE_END = regex.compile(r"[.!?:;\"”»]")
+# Where several tags share one position: ``(dpa/AFP)``, ``(Jane Doe, AFP)``, ``(ANSA e AFP)``.
+_TAG_SPLIT = regex.compile(r"\s*[/,;+&]\s*|\s+(?:and|und|et|y|e|ve|with|avec|mit|con|и)\s+")
+# Where a notice's sentence starts: after a sentence end, a label colon or a separator.
+_CLAUSE_START = regex.compile(r"(?:[.!?。！？;:|•·)\]](?=\s|$)|\s[-–—]\s)")
+_COPYRIGHT = regex.compile(r"©|\(c\)|copyright|\b(?:19|20)\d\d\b", regex.IGNORECASE)
+# Bylines and signatures that name people, whose initials may close the article: ``(JD)``.
+_PERSON = regex.compile(
+    r"(?:^[ \t]*(?:By|Von|Par|Por|Di|Door|Av|Muhabir|Reporter|Yazan|Text|Texto|Autor|Author)\s*:?\s+"
+    r"|(?:Reporting|Writing|Editing|Additional reporting)\s+by\s+)"
+    r"(?P<name>\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}[\p{L}'’\-]+){1,3})", regex.MULTILINE)
+_QUOTES = {"“": "”", "«": "»", "„": "“”", "「": "」", "『": "』", "‹": "›", '"': '"'}
+_QUOTE_OPEN = "“«„「『\""
+_CLOSERS = "”»」』\""
 DATELINE_LINES = 3
+TOLERANT = 0.6  # confidence of a tag read through damaged characters
+_DAMAGE_MIN = 2  # damaged spots before the whole text is reported as damaged
+
+
+def _mojibake_class() -> regex.Pattern[str]:
+    """Two characters that are one UTF-8 letter read as a single-byte code page (``Ã¼``, ``Ä°``)."""
+    leads, conts = set(), set()
+    for enc in ("cp1252", "cp1254", "latin-1"):
+        for b in range(0x80, 0xE0):
+            try:
+                ch = bytes([b]).decode(enc)
+            except UnicodeDecodeError:
+                continue
+            (leads if b >= 0xC2 else conts).add(ch)
+    cls = lambda chars: "".join(regex.escape(c) for c in sorted(chars))  # noqa: E731
+    return regex.compile(f"[{cls(leads)}][{cls(conts)}]")
+
+
+_MOJIBAKE = _mojibake_class()
+_LOST_LETTER = regex.compile(r"\p{L}[?\ufffd]+\p{L}|(?<![\p{L}\p{N}])[?\ufffd]+\p{Lu}{2}|\ufffd")
 
 
 class RuleTimeout(Exception):
@@ -55,6 +96,7 @@ def detect(doc: Document, rs: RuleSet) -> Detection:
     _tags(doc, rs, hits, out)
     _notices(doc, folded, rs, hits, out)
     _mentions(doc, hits, out)
+    _damage(doc, out)
     out.findings.sort(key=lambda f: (f.start, f.end, f.kind))
     return out
 
@@ -94,60 +136,154 @@ def _unspaced(ch: str) -> bool:
     return "\u2e80" <= ch <= "\ud7af" or "\uf900" <= ch <= "\uffef"
 
 
+def _line(doc: Document, n: int) -> str:
+    return doc.text[slice(*doc.line_span(n))]
+
+
 # -- tags ------------------------------------------------------------------
 def _tag_candidate_lines(doc: Document, hits: _Hits) -> list[int]:
     lines = set(hits.tag_lines)
     lines.update(doc.position(m.start())[0] for m in _CLOSING_LINE.finditer(doc.text))
-    first = [n for n in range(1, min(doc.line_count, 12) + 1) if doc.text[slice(*doc.line_span(n))].strip()]
+    first = [n for n in range(1, min(doc.line_count, 12) + 1) if _line(doc, n).strip()]
     lines.update(first[:DATELINE_LINES + 1])
+    lines.update(doc.position(m.start())[0] for m in _LOST_LETTER.finditer(doc.text))
     return sorted(lines)
 
 
 def _tags(doc: Document, rs: RuleSet, hits: _Hits, out: Detection) -> None:
     seen: set[tuple[int, int]] = set()
+    people = {fold("".join(w[0] for w in m["name"].split())) for m in _PERSON.finditer(doc.text)}
     for ln in _tag_candidate_lines(doc, hits):
-        s0, e0 = doc.line_span(ln)
-        line = doc.text[s0:e0]
+        s0, _ = doc.line_span(ln)
+        line = _line(doc, ln)
         for ct in rs.tags:
-            for m in _run(ct, line):
-                f = _tag_finding(doc, rs, ct, m, line, s0, hits)
-                if f is not None and (f.start, f.end) not in seen:
+            found = [f for m in _run(ct.rx, ct.rule.id, line)
+                     for f in _tag_findings(doc, rs, ct, m, line, s0, hits, people)]
+            if ct.empty is not None:
+                found += [_stripped(doc, ct, m, line, s0) for m in _run(ct.empty, ct.rule.id, line)]
+            for f in found:
+                if (f.start, f.end) not in seen:
                     seen.add((f.start, f.end))
                     out.findings.append(f)
 
 
-def _run(ct: CompiledTag | CompiledNotice, text: str, pos: int = 0, endpos: int | None = None):
+def _run(rx: regex.Pattern[str], rule_id: str, text: str, pos: int = 0, endpos: int | None = None):
     try:
-        return list(ct.rx.finditer(text, pos, endpos if endpos is not None else len(text),
-                                   timeout=REGEX_TIMEOUT))
+        return list(rx.finditer(text, pos, endpos if endpos is not None else len(text), timeout=REGEX_TIMEOUT))
     except TimeoutError:
-        raise RuleTimeout(ct.rule.id) from None
+        raise RuleTimeout(rule_id) from None
 
 
-def _tag_finding(doc: Document, rs: RuleSet, ct: CompiledTag, m: regex.Match, line: str, s0: int,
-                 hits: _Hits) -> Finding | None:
+def _tag_findings(doc: Document, rs: RuleSet, ct: CompiledTag, m: regex.Match, line: str, s0: int,
+                  hits: _Hits, people: set[str]) -> list[Finding]:
     rule = ct.rule
     kind = POSITION_KIND[rule.position]
+    material = _material(rs, ct, m.group(0))
     if "tag" not in m.groupdict():
-        return _finding(doc, kind, rule.id, s0 + m.start(), s0 + m.end(), rule.source, rule.position)
+        return [_finding(doc, kind, rule.id, s0 + m.start(), s0 + m.end(), rule.source, rule.position,
+                         material=material)]
     ts, te = _strip_span(line, *m.span("tag"))
-    tag = line[ts:te]
-    if _is_expansion(line, ts):
-        return None
-    sources = rs.resolve(tag)
-    if sources:
-        return _finding(doc, kind, rule.id, s0 + ts, s0 + te, sources[0], rule.position)
+    if ts >= te or _is_expansion(line, ts):
+        return []
+    parts = _parts(line, ts, te) if ct.multi else [(ts, te)]
+    resolved = [_resolve(rs, hits, line, s0, ps, pe, m) for ps, pe in parts]
+    out = [_finding(doc, kind, rule.id, start, end, sid, rule.position, confidence, material)
+           for start, end, sid, confidence in filter(None, resolved)]
+    if rule.unknown:
+        # beside a known tag, a short token is the writer's initials: ``(AFP/JD)``
+        initials = people | ({fold(line[ps:pe]) for ps, pe in parts if pe - ps <= 3} if out else set())
+        out += [_finding(doc, "unknown_tag", rule.id, s0 + ps, s0 + pe, None, rule.position)
+                for (ps, pe), r in zip(parts, resolved) if r is None and _unknown(line[ps:pe], initials, rule.position)]
+    return out
+
+
+def _parts(line: str, ts: int, te: int) -> list[tuple[int, int]]:
+    """The spans of the tags in one tag position (one, unless joined by ``/``, ``,`` or ``and``)."""
+    bounds, at = [], ts
+    for sep in _TAG_SPLIT.finditer(line, ts, te):
+        bounds.append((at, sep.start()))
+        at = sep.end()
+    bounds.append((at, te))
+    return [_strip_span(line, s, e) for s, e in bounds if _strip_span(line, s, e)[0] < _strip_span(line, s, e)[1]]
+
+
+def _resolve(rs: RuleSet, hits: _Hits, line: str, s0: int, ps: int, pe: int,
+             m: regex.Match) -> tuple[int, int, str, float] | None:
+    """Which source one tag names: exactly, by its first or last words, or through damaged letters."""
+    tag = line[ps:pe]
+    ids = rs.resolve(tag)
+    if ids:
+        return s0 + ps, s0 + pe, ids[0], 1.0
     # In scripts written without spaces the group may take more or less than the tag
     # (``新华社北京``): a known alias flush with one end of it, joined without a space, is the tag.
     ms, me = s0 + m.start(), s0 + m.end()
     for start, end, sid, _ in hits.aliases:
-        if ms <= start and end <= me and (start == s0 + ts or end == s0 + te):
-            joined = doc.text[min(start, s0 + ts):max(end, s0 + te)]
+        if ms <= start and end <= me and (start == s0 + ps or end == s0 + pe):
+            joined = line[min(start - s0, ps):max(end - s0, pe)]
             if not any(c.isspace() for c in joined):
-                return _finding(doc, kind, rule.id, start, end, sid, rule.position)
-    if rule.unknown and _TAG_LIKE.fullmatch(tag) and not _INITIALS.fullmatch(tag):
-        return _finding(doc, "unknown_tag", rule.id, s0 + ts, s0 + te, None, rule.position)
+                return start, end, sid, 1.0
+    affix = _affix(rs, line, ps, pe)
+    if affix is not None:
+        return s0 + affix[0], s0 + affix[1], affix[2], 1.0
+    sid = _tolerant(rs, tag)
+    return (s0 + ps, s0 + pe, sid, TOLERANT) if sid else None
+
+
+def _affix(rs: RuleSet, line: str, ps: int, pe: int) -> tuple[int, int, str] | None:
+    """A known tag that is the last or first words of the group: ``Jane Doe - AFP``, ``AP Photo``."""
+    words = [(ps + w.start(), ps + w.end()) for w in _TAG_WORD.finditer(line[ps:pe])]
+    if not 1 < len(words) <= 6:
+        return None
+    for k in range(len(words) - 1, 0, -1):
+        for tag, rest in ((words[-k:], words[:-k]), (words[:k], words[k:])):
+            ids = rs.resolve(line[tag[0][0]:tag[-1][1]])
+            # the other words name a person or a desk, never a clause: "Reuters reported" is a mention
+            if ids and not any(line[s].islower() for s, _ in rest):
+                return tag[0][0], tag[-1][1], ids[0]
     return None
+
+
+def _tolerant(rs: RuleSet, tag: str) -> str | None:
+    """The one source a damaged tag can stand for: mojibake repaired (``Ä°LKHA``), or ``?`` read as
+    any non-ASCII letter (``?LKHA``). Two or more candidates: none (it stays unknown)."""
+    for enc in ("cp1252", "cp1254", "latin-1"):
+        try:
+            repaired = tag.encode(enc).decode("utf-8")
+        except UnicodeError:
+            continue
+        if repaired != tag and rs.resolve(repaired):
+            return rs.resolve(repaired)[0]
+    if not any(c in "?\ufffd" for c in tag):
+        return None
+    pattern = regex.compile("".join(r"[^\x00-\x7f]{1,2}" if c in "?\ufffd" else regex.escape(c) for c in tag),
+                            regex.IGNORECASE)
+    found = {r.id for r in rs.sources.values() for alias in (*r.tags, *r.all_names()) if pattern.fullmatch(alias)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _unknown(tag: str, people: set[str], position: str) -> bool:
+    """A token no source claims is reported when it looks like a tag, not like someone's initials."""
+    if not _TAG_LIKE.fullmatch(tag) or _INITIALS.fullmatch(tag):
+        return False
+    return not (position == "closing" and fold(tag) in people)
+
+
+def _material(rs: RuleSet, ct: CompiledTag, text: str) -> str | None:
+    if ct.rule.position != "credit":
+        return None
+    if ct.rule.material:
+        return ct.rule.material
+    scopes = rs.scope_of(text)
+    return next((s for s in ("video", "photos") if s in scopes), "text")
+
+
+def _stripped(doc: Document, ct: CompiledTag, m: regex.Match, line: str, s0: int) -> Finding:
+    """An empty tag position: report the brackets (or the match) where the tag was removed."""
+    ts, te = m.span("tag")
+    open_ = line.rfind("(", m.start(), ts + 1)
+    close = line.find(")", te, m.end())
+    start, end = (open_, close + 1) if open_ != -1 and close != -1 else m.span()
+    return _finding(doc, "stripped_tag", ct.rule.id, s0 + start, s0 + end, None, ct.rule.position)
 
 
 def _strip_span(text: str, s: int, e: int, trailing: str = " \t.,;:-–—") -> tuple[int, int]:
@@ -159,40 +295,108 @@ def _strip_span(text: str, s: int, e: int, trailing: str = " \t.,;:-–—") -> 
 
 
 def _is_expansion(line: str, tag_start: int) -> bool:
-    """``International Court of Justice (ICJ)``: the words before spell the token, so it is an abbreviation."""
+    """``International Court of Justice (ICJ)``, ``insansız hava aracı (İHA)``: the words before
+    spell the token, so it is an abbreviation, not a source tag."""
     before = line[:tag_start].rstrip(" (")
     cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
     words = _WORD.findall(before[cut:])[-12:]
-    initials = fold("".join(w[0] for w in words if w[0].isupper()))
     letters = fold("".join(c for c in line[tag_start:].split(")")[0] if c.isalpha()))
-    return len(letters) >= 2 and initials.endswith(letters)
+    if len(letters) < 2:
+        return False
+    capitals = fold("".join(w[0] for w in words if w[0].isupper()))
+    every = fold("".join(w[0] for w in words))
+    return capitals.endswith(letters) or every.endswith(letters)
 
 
 # -- notices ---------------------------------------------------------------
 def _notices(doc: Document, folded: str, rs: RuleSet, hits: _Hits, out: Detection) -> None:
-    seen: set[tuple[str, int, int]] = set()
+    found: dict[tuple[str, int, int], tuple[CompiledNotice, regex.Match]] = {}
     for idx in sorted(hits.notice_lines):
         cn = rs.notices[idx]
         for ln in sorted(hits.notice_lines[idx]):
             s0, e0 = doc.line_span(ln)
-            for m in _run(cn, folded, s0, e0):
-                key = (cn.rule.id, m.start(), m.end())
-                if key not in seen:
-                    seen.add(key)
-                    _add_notice(doc, rs, cn, m, hits.aliases, out)
+            for m in _run(cn.rx, cn.rule.id, folded, s0, e0):
+                found.setdefault((cn.rule.id, m.start(), m.end()), (cn, m))
+    spans = [_strip_span(doc.text, *m.span(), trailing=" \t") for _, m in found.values()]
+    quoted = quote_lines(doc)
+    for (cn, m), (start, end) in zip(found.values(), spans):
+        if _reported(doc, start, end, spans, quoted):
+            out.findings.append(_finding(doc, "quoted_notice", cn.rule.id, start, end, None, None))
+        else:
+            _add_notice(doc, rs, cn, m, (start, end), hits.aliases, out)
 
 
-def _add_notice(doc: Document, rs: RuleSet, cn: CompiledNotice, m: regex.Match,
+def _reported(doc: Document, start: int, end: int, spans: list[tuple[int, int]], quoted: set[int]) -> bool:
+    """A notice quoted (in quotation marks or a quoted block), told inside a sentence of the story,
+    or set between story sentences of one paragraph is someone else's words, not the page's notice."""
+    ln = doc.position(start)[0]
+    if ln in quoted:
+        return True
+    s0, e0 = doc.line_span(ln)
+    line = doc.text[s0:e0]
+    if _inside_quotes(line, start - s0):
+        return True
+    clause = max((c.end() for c in _CLAUSE_START.finditer(line, 0, start - s0)), default=0)
+    lead = _COPYRIGHT.sub(" ", line[clause:start - s0])
+    lead_words = _WORD.findall(lead)
+    first = next((c for c in line[start - s0:] if c.isalpha()), "")
+    if lead_words and (first.islower() if first.upper() != first.lower() else len(lead_words) >= 2):
+        return True
+    return _prose(doc, s0, start, spans) and _prose(doc, end, e0, spans)
+
+
+def _prose(doc: Document, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Is there a story sentence (four words or more, notices aside) between two offsets?"""
+    chars = list(doc.text[start:end])
+    for s, e in spans:
+        for i in range(max(s, start), min(e, end)):
+            chars[i - start] = " "
+    return any(len(_WORD.findall(sentence)) >= 4 for sentence in regex.split(r"[.!?。！？]\s", "".join(chars)))
+
+
+def _inside_quotes(line: str, pos: int) -> bool:
+    stack: list[str] = []
+    for ch in line[:pos]:
+        if stack and ch in _QUOTES[stack[-1]]:
+            stack.pop()
+        elif ch in _QUOTES:
+            stack.append(ch)
+    return bool(stack)
+
+
+def quote_lines(doc: Document) -> set[int]:
+    """Lines of quoted blocks: Markdown ``>`` lines, and paragraphs that open a quotation that
+    runs across whole paragraphs (news style opens each quoted paragraph, closes only the last)."""
+    lines, open_ = set(), False
+    for n in range(1, doc.line_count + 1):
+        text = _line(doc, n).strip()
+        if not text:
+            continue
+        if text.startswith(">"):
+            lines.add(n)
+            continue
+        if text[0] in _QUOTE_OPEN:
+            open_ = _inside_quotes(text, len(text))
+            if open_ or _inside_quotes(text, len(text.rstrip(_CLOSERS + ".!?")) - 1):
+                lines.add(n)  # the quotation runs on, or the whole paragraph is one quotation
+        elif open_:
+            lines.add(n)
+            open_ = not any(c in text for c in _CLOSERS)
+    return lines
+
+
+def _add_notice(doc: Document, rs: RuleSet, cn: CompiledNotice, m: regex.Match, span: tuple[int, int],
                 aliases: list[tuple[int, int, str, bool]], out: Detection) -> None:
-    start, end = _strip_span(doc.text, *m.span(), trailing=" \t")
+    start, end = span
     groups = m.groupdict()
     holder = None
     hs, he = start, end
     if groups.get("holder") is not None:
         hs, he = _strip_span(doc.text, *m.span("holder"), trailing=" \t,;:")
         holder = doc.text[hs:he] or None
-    named = next(((s, e, sid) for s, e, sid, _ in aliases if hs <= s and e <= he), None)
-    source = named[2] if named else next(iter(rs.resolve(holder)), None) if holder else None
+    source, named = holder_source(rs, holder, hs, he, aliases) if holder else _named(start, end, aliases)
+    if holder and source is None and not _name_like(holder):
+        return  # "all rights to the land are reserved by the tribe": rights in another sense
     license_text = doc.text[slice(*m.span("license"))] if groups.get("license") is not None else doc.text[start:end]
     license_id = cc_license_id(license_text) if cn.rule.type == "cc_license" else cn.terms.license
     line, col = doc.position(start)
@@ -204,6 +408,47 @@ def _add_notice(doc: Document, rs: RuleSet, cn: CompiledNotice, m: regex.Match,
         out.findings.append(_finding(doc, "holder", cn.rule.id, hs, he, source, None))
     elif named:
         out.findings.append(_finding(doc, "holder", cn.rule.id, named[0], named[1], source, None))
+
+
+def _named(start: int, end: int, aliases: list[tuple[int, int, str, bool]]) -> tuple[str | None, tuple | None]:
+    """A notice without a holder group may still name its source (``... from The Conversation ...``)."""
+    named = next(((s, e, sid) for s, e, sid, _ in aliases if start <= s and e <= end), None)
+    return (named[2], named) if named else (None, None)
+
+
+_LEGAL_SUFFIX = regex.compile(
+    r"[\s,]+(?:a\.?\s?ş|inc|ltd|llc|gmbh|s\.?\s?a|s\.?\s?l|s\.?\s?p\.?\s?a|plc|corp|co|ag|as|ab|oy|bv|nv|"
+    r"san(?:\.|ayi)?(?:\s+(?:ve\s+)?tic(?:\.|aret)?)?|trade)\.?$", regex.IGNORECASE)
+
+
+def holder_source(rs: RuleSet, holder: str, hs: int, he: int,
+                  aliases: list[tuple[int, int, str, bool]]) -> tuple[str | None, tuple | None]:
+    """The source a holder names: the whole name (legal suffixes such as ``A.Ş.`` or ``GmbH`` aside),
+    else the source whose names cover most of it (``İlke Haber Ajansı Basın Yayın San. Trade A.Ş.``)."""
+    name = holder
+    while True:
+        ids = rs.resolve(name)
+        if ids:
+            return ids[0], None
+        shorter = _LEGAL_SUFFIX.sub("", name).strip(" ,.")
+        if shorter == name or not shorter:
+            break
+        name = shorter
+    inside = [(s, e, sid) for s, e, sid, _ in aliases if hs <= s and e <= he]
+    letters = sum(c.isalnum() for c in holder) or 1
+    for s, e, sid in sorted(inside, key=lambda a: a[0] - a[1]):
+        covered = sum(e2 - s2 for s2, e2, sid2 in inside if sid2 == sid)
+        if covered / letters >= 0.5:
+            return sid, (s, e, sid)
+    return None, None
+
+
+def _name_like(holder: str) -> bool:
+    """Does a holder read like a name (``Example Wire Ltd.``), not a clause (``the tribe, the court ruled``)?"""
+    words = [w for w in _WORD.findall(holder) if w[0].upper() != w[0].lower()]
+    if not words:
+        return True  # scripts without case: nothing to go by
+    return sum(w[0].islower() and len(w) >= 4 for w in words) <= 1
 
 
 # -- mentions --------------------------------------------------------------
@@ -219,8 +464,17 @@ def _mentions(doc: Document, hits: _Hits, out: Detection) -> None:
             out.findings.append(_finding(doc, "mention", "mention", start, end, sid, None))
 
 
+# -- damaged text ----------------------------------------------------------
+def _damage(doc: Document, out: Detection) -> None:
+    """Mojibake (``Ã¼``) or letters lost to ``?``: notices and tags in such text may go unread."""
+    spots = [*_MOJIBAKE.finditer(doc.text), *_LOST_LETTER.finditer(doc.text)]
+    if len(spots) >= _DAMAGE_MIN or any("\ufffd" in m.group(0) for m in spots):
+        first = min(spots, key=lambda m: m.start())
+        out.findings.append(_finding(doc, "damaged_text", "damaged-text", first.start(), first.end(), None, None))
+
+
 def _finding(doc: Document, kind: str, rule: str, start: int, end: int, source: str | None,
-             position: str | None) -> Finding:
+             position: str | None, confidence: float = 1.0, material: str | None = None) -> Finding:
     line, col = doc.position(start)
-    return Finding(kind=kind, rule=rule, text=doc.text[start:end], line=line, column=col,
-                   start=start, end=end, source=source, position=position)
+    return Finding(kind=kind, rule=rule, text=doc.text[start:end], line=line, column=col, start=start,
+                   end=end, source=source, position=position, confidence=confidence, material=material)

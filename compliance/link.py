@@ -1,35 +1,131 @@
-"""Link: which sources the copy comes from, and whose notice each notice is."""
+"""Link: which sources the copy comes from, what part each covers, and whose notice each notice is.
+
+A source's *role* says what its copy is here: the text itself (``origin``), a contribution
+to it (``(With files from Reuters)``), or only a photo or video (``Photo: AFP``). Its
+*segments* are the parts of the document it covers: a dateline opens a block of copy, a
+closing tag or a source line after the body closes one, a credit covers its own line.
+"""
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from .detect import Detection
-from .models import Finding, Notice, Segment, SourceRef
+from .license import license_terms
+from .models import Finding, Notice, Segment, SourceRef, Terms
 from .ruleset import RuleSet
-from .segment import trailing_lines
+from .segment import segment_of, trailing_lines
 
 ORIGIN_KINDS = {"source_tag", "credit", "signature", "holder"}
+CONTENT = {"dateline", "body", "quote", "credits", "notice"}
+RESERVED_USES = frozenset({"reproduce", "distribute"})
 
 
-def origin_findings(det: Detection, segments: list[Segment]) -> list[Finding]:
+@dataclass(frozen=True)
+class Linked:
+    sources: list[SourceRef]
+    notices: list[Notice]
+    findings: list[Finding]  # every finding, with the segment it lies in
+    origins: list[Finding]  # the findings that say where the copy comes from
+
+
+def origin_findings(findings: list[Finding], segments: list[Segment]) -> list[Finding]:
     """Findings that say where the copy comes from (trailing teasers are not the page's copy)."""
     skip = trailing_lines(segments)
-    return [f for f in det.findings if f.kind in ORIGIN_KINDS and f.source and f.line not in skip]
+    return [f for f in findings if f.kind in ORIGIN_KINDS and f.source and f.line not in skip]
 
 
-def link(det: Detection, segments: list[Segment], rs: RuleSet) -> tuple[list[SourceRef], list[Notice]]:
-    origins = origin_findings(det, segments)
-    tags: dict[str, list[str]] = {}
+def link(det: Detection, segments: list[Segment], rs: RuleSet) -> Linked:
+    findings = [f.model_copy(update={"segment": segment_of(segments, f.line)}) for f in det.findings]
+    origins = origin_findings(findings, segments)
+    by_source: dict[str, list[Finding]] = {}
     for f in origins:
-        forms = tags.setdefault(f.source, [])
-        if f.kind in ("source_tag", "credit") and f.text not in forms:
-            forms.append(f.text)
-    sources = [SourceRef(id=sid, name=rs.sources[sid].name, tags=forms) for sid, forms in tags.items()]
-    return sources, [_owner(n, origins) for n in det.notices]
+        by_source.setdefault(f.source, []).append(f)
+    roles = {sid: _role(fs) for sid, fs in by_source.items()}
+    cover = _coverage(segments, origins)
+    sources = [SourceRef(id=sid, name=rs.sources[sid].name, role=roles[sid], segments=sorted(cover[sid]),
+                         tags=list(dict.fromkeys(f.text for f in fs if f.kind in ("source_tag", "credit"))))
+               for sid, fs in by_source.items()]
+    text_origins = [f for f in origins if roles[f.source] in ("origin", "contribution")]
+    notices = [_owner(rs, n, text_origins) for n in det.notices]
+    return Linked(sources, notices, findings, origins)
 
 
-def _owner(notice: Notice, origins: list[Finding]) -> Notice:
-    """A notice that names no holder belongs to the copy it follows: the nearest source before it."""
-    if notice.source is not None or notice.holder is not None or not origins:
+def _role(findings: list[Finding]) -> str:
+    if any(f.kind in ("source_tag", "holder") or (f.kind == "credit" and f.material == "text") for f in findings):
+        return "origin"
+    if any(f.kind == "signature" for f in findings):
+        return "contribution"
+    return "video" if all(f.material == "video" for f in findings) else "photo"
+
+
+def _coverage(segments: list[Segment], origins: list[Finding]) -> dict[str, set[int]]:
+    """Which segments each source covers: a dateline opens a block of copy, a closing tag,
+    signature or source line closes the block it ends, a photo or video credit covers its line,
+    and a source named only as a notice's holder covers the copy no tag claims."""
+    at: dict[int | None, list[Finding]] = defaultdict(list)
+    for f in origins:
+        at[f.segment].append(f)
+    cover: dict[str, set[int]] = defaultdict(set)
+    block: list[int] = []
+    owners: set[str] = set()
+
+    def close() -> None:
+        for sid in owners:
+            cover[sid].update(block)
+
+    for i, seg in enumerate(segments):
+        if seg.kind not in CONTENT:
+            continue
+        assets = [f for f in at[i] if f.material in ("photos", "video")]
+        for f in assets:
+            cover[f.source].add(i)
+        text = {f.source for f in at[i] if f not in assets and f.kind != "holder"}
+        if seg.kind == "dateline":
+            close()
+            block, owners = [i], text
+            continue
+        if seg.kind != "notice":
+            block.append(i)
+        if text:
+            owners |= text
+            if not (seg.kind == "credits" and len(block) == 1):  # a byline opens the block it heads
+                close()
+                block, owners = [], set()
+    close()
+    claimed = set().union(*cover.values()) if cover else set()
+    unclaimed = [i for i, s in enumerate(segments) if s.kind in CONTENT - {"notice"} and i not in claimed]
+    for f in origins:
+        if f.source not in cover:
+            cover[f.source].update(unclaimed if f.kind == "holder" else ())
+        if not cover[f.source] and f.segment is not None:
+            cover[f.source].add(f.segment)
+    return cover
+
+
+def notice_terms(rs: RuleSet, notice: Notice) -> Terms:
+    terms = next(cn.terms for cn in rs.notices if cn.rule.id == notice.rule)
+    return terms.merge(license_terms(notice.license)) if notice.license else terms
+
+
+def _owner(rs: RuleSet, notice: Notice, origins: list[Finding]) -> Notice:
+    """A notice that names no holder belongs to the copy it follows: the nearest source before it.
+    Except when it grants rights that the source's registry terms withhold: then it is the host
+    page's own footer, which releases the page's material but never an agency's copy."""
+    if notice.source is not None or notice.holder is not None:
+        return notice
+    terms = notice_terms(rs, notice)
+    if not (terms.prohibits & RESERVED_USES or terms.requires):
+        origins = [f for f in origins if RESERVED_USES <= registry_terms(rs, f.source).permits]
+    if not origins:
         return notice
     before = [f for f in origins if f.line <= notice.line]
     owner = (before[-1] if before else origins[0]).source
     return notice.model_copy(update={"source": owner})
+
+
+def registry_terms(rs: RuleSet, sid: str) -> Terms:
+    """What the registry says of a source's copy when no notice speaks for it."""
+    src = rs.sources[sid]
+    terms = rs.terms[src.terms]
+    return terms.merge(license_terms(src.license)) if src.license else terms

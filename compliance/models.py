@@ -33,7 +33,12 @@ Position = Literal["dateline", "closing", "credit", "signature", "mention"]
 FindingKind = Literal[
     "source_tag", "credit", "signature", "mention", "unknown_tag",
     "notice", "holder", "metadata", "error",
+    # an empty ``()`` where a tag goes; a notice quoted or reported, not the page's own; mojibake or ``?`` letters
+    "stripped_tag", "quoted_notice", "damaged_text",
 ]
+# What a source's copy is in a document: the text itself, a contribution to it, or only a photo or video.
+Role = Literal["origin", "contribution", "photo", "video"]
+SegmentKind = Literal["headline", "dateline", "body", "credits", "notice", "trailing", "quote"]
 
 
 class Model(BaseModel):
@@ -96,13 +101,21 @@ class Finding(Model):
     end: int
     source: str | None = None
     position: Position | None = None
-    segment: int | None = None
+    segment: int | None = None  # index into ``DocumentResult.segments``
+    material: Scope | None = None  # for credits: what is credited (``Photo: AFP`` credits photos)
+    # 1.0 for an exact match; lower when the tag was read through damaged characters (``?LKHA``)
+    confidence: float = 1.0
 
 
 class SourceRef(Model):
+    """A source the copy comes from, what part of the document it covers and its own verdict."""
+
     id: str
     name: str
     tags: list[str]
+    role: Role = "origin"
+    segments: list[int] = Field(default_factory=list)  # indexes into ``DocumentResult.segments``
+    verdict: Verdict | None = None  # this source's decision; the document's is the strictest
 
 
 class Notice(Model):
@@ -133,7 +146,10 @@ class Reason(Model):
 
 
 class Segment(Model):
-    kind: Literal["headline", "dateline", "body", "credits", "notice", "trailing", "quote"]
+    """A run of lines with one part to play: headline, dateline, body, credits (bylines, photo
+    credits, signatures), rights notice, trailing content after the notice, or a quoted block."""
+
+    kind: SegmentKind
     start_line: int
     end_line: int
 

@@ -1,41 +1,96 @@
-"""Segment: split a document into headline, body, rights notice and trailing content."""
+"""Segment: split a document into headline, datelines, body, credits, quotes, rights notices and
+the trailing content after the last notice (teasers a scraper caught with the page).
+
+Segments are runs of lines with one part to play; a body run ends at a closing tag so
+that each source's copy can be told apart when several are merged.
+"""
 from __future__ import annotations
 
-from .detect import Detection
+import regex
+
+from .detect import Detection, quote_lines
 from .document import Document
-from .models import Segment
+from .models import Finding, Segment
 
 HEADLINE_MAX = 200
+CREDIT_WORDS = 12  # a line this short that carries a credit or signature is a credits line
+_BYLINE = regex.compile(r"^\s*(?:By|Von|Par|Por|Di|Door|Av|Muhabir|Reporter|Yazan)\s*:?\s+\p{Lu}")
+_WORD = regex.compile(r"\w+")
 
 
 def segment(doc: Document, det: Detection) -> list[Segment]:
     filled = [n for n in range(1, doc.line_count + 1) if doc.text[slice(*doc.line_span(n))].strip()]
     if not filled:
         return []
+    kinds = _line_kinds(doc, det, filled)
+    closing = {f.line for f in det.findings if f.position == "closing"}
     segments: list[Segment] = []
-    first = filled[0]
-    if _is_headline(doc, first, filled):
-        segments.append(Segment(kind="headline", start_line=first, end_line=first))
-        filled = filled[1:]
-    notice_lines = sorted({ln for f in det.findings if f.kind == "notice"
-                           for ln in (f.line, doc.position(max(f.start, f.end - 1))[0])})
-    body_end = filled[-1]
-    if notice_lines and any(ln < notice_lines[0] for ln in filled):
-        body_end = max(ln for ln in filled if ln < notice_lines[0])
-    body = [ln for ln in filled if ln <= body_end]
-    if body:
-        segments.append(Segment(kind="body", start_line=body[0], end_line=body[-1]))
-    if notice_lines:
-        segments.append(Segment(kind="notice", start_line=max(notice_lines[0], body_end + 1 if body else 1),
-                                end_line=notice_lines[-1]))
-        segments.extend(Segment(kind="trailing", start_line=ln, end_line=ln)
-                        for ln in filled if ln > notice_lines[-1] and body)
+    for n in filled:
+        kind = kinds[n]
+        last = segments[-1] if segments else None
+        if last and last.kind == kind and kind in ("body", "quote", "credits", "notice") \
+                and last.end_line not in closing:
+            segments[-1] = last.model_copy(update={"end_line": n})
+        else:
+            segments.append(Segment(kind=kind, start_line=n, end_line=n))
     return segments
 
 
-def _is_headline(doc: Document, line: int, filled: list[int]) -> bool:
-    text = doc.text[slice(*doc.line_span(line))].strip()
-    return len(filled) > 2 and len(text) <= HEADLINE_MAX and not text.endswith((".", ")", ":"))
+def _line_kinds(doc: Document, det: Detection, filled: list[int]) -> dict[int, str]:
+    text = lambda n: doc.text[slice(*doc.line_span(n))]  # noqa: E731
+    kinds = {n: "body" for n in filled}
+    notices = {f.line for f in det.findings if f.kind == "notice"}
+    quoted = quote_lines(doc)
+    by_line: dict[int, list[Finding]] = {}
+    for f in det.findings:
+        by_line.setdefault(f.line, []).append(f)
+    for n in filled:
+        found = by_line.get(n, [])
+        if n in notices:
+            kinds[n] = "notice"
+        elif any(f.position == "dateline" for f in found):
+            kinds[n] = "dateline"
+        elif _is_credits(text(n), found):
+            kinds[n] = "credits"
+        elif n in quoted:
+            kinds[n] = "quote"
+    if _is_headline(text(filled[0]), filled) and kinds[filled[0]] == "body":
+        kinds[filled[0]] = "headline"
+    for n in _trailing(filled, kinds, doc):
+        kinds[n] = "trailing"
+    return kinds
+
+
+def _is_headline(line: str, filled: list[int]) -> bool:
+    line = line.strip()
+    return len(filled) > 2 and len(line) <= HEADLINE_MAX and not line.endswith((".", ")", ":"))
+
+
+def _is_credits(line: str, found: list[Finding]) -> bool:
+    """A byline, a photo credit or caption, a standalone source line or a signature."""
+    if any(f.material in ("photos", "video") for f in found):
+        return True
+    short = len(_WORD.findall(line)) <= CREDIT_WORDS
+    return short and (any(f.position in ("credit", "signature") for f in found) or bool(_BYLINE.match(line)))
+
+
+def _trailing(filled: list[int], kinds: dict[int, str], doc: Document) -> list[int]:
+    """Lines after the last notice, when what comes before it is the article and what follows is
+    less than the article (else the notice heads the page and what follows is the article)."""
+    notice = [n for n in filled if kinds[n] == "notice"]
+    if not notice:
+        return []
+    block = filled.index(notice[-1])
+    while block > 0 and kinds[filled[block - 1]] == "notice":
+        block -= 1
+    after = [n for n in filled if n > notice[-1]]
+    before = [n for n in filled[:block] if kinds[n] not in ("headline", "notice")]
+    size = lambda lines: sum(len(doc.text[slice(*doc.line_span(n))]) for n in lines)  # noqa: E731
+    return after if before and after and size(after) < size(before) else []
+
+
+def segment_of(segments: list[Segment], line: int) -> int | None:
+    return next((i for i, s in enumerate(segments) if s.start_line <= line <= s.end_line), None)
 
 
 def trailing_lines(segments: list[Segment]) -> set[int]:

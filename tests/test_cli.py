@@ -29,7 +29,11 @@ def test_check_json_report_follows_the_contract(runner):
     assert report["summary"] == {"documents": 2, "allow": 0, "review": 1, "deny": 1}
     ilkha = report["documents"][0]
     assert ilkha["verdict"] == "deny"
-    assert ilkha["sources"] == [{"id": "ilkha", "name": "İlke Haber Ajansı", "tags": ["ILKHA"]}]
+    [source] = ilkha["sources"]
+    assert {k: source[k] for k in ("id", "name", "tags", "role", "verdict")} == {
+        "id": "ilkha", "name": "İlke Haber Ajansı", "tags": ["ILKHA"], "role": "origin", "verdict": "deny"}
+    covered = [ilkha["segments"][i]["kind"] for i in source["segments"]]
+    assert "body" in covered and "trailing" not in covered
     tag = next(f for f in ilkha["findings"] if f["kind"] == "source_tag")
     assert (tag["line"], tag["text"], tag["source"]) == (7, "ILKHA", "ilkha")
 

@@ -25,6 +25,9 @@ from .load import LoadedRule, builtin_rules_dir, load_rules
 
 # What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
 TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
+# What ``{tags}`` stands for: one or more tags joined by ``/``, ``,`` or a word (``dpa/AFP``).
+TAGS_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n.]|\.(?!\s)){0,58}?)"
+EMPTY_GROUP = r"(?P<tag>[ \t\u00a0]*)"
 # What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence
 # (a full stop inside ``4.0`` or ``U.S.`` does not).
 SENTENCE_CHAR = r"(?:[^.!?\n]|[.!?](?=\S))"
@@ -44,6 +47,8 @@ class Anchor:
 class CompiledTag:
     rule: tag.Rule
     rx: regex.Pattern[str]
+    empty: regex.Pattern[str] | None = None  # the pattern with an empty tag, for positions that report stripped tags
+    multi: bool = False  # ``{tags}``: the position may hold several tags
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class RuleSet:
             rule: scope.Rule = lr.rule
             words = "|".join(regex.escape(fold(w)) for w in rule.words)
             rs.scopes.append((rule.scope, regex.compile(rf"(?<!\w)(?:{words})(?!\w)")))
-        for lr in by_kind.get("policy", []):
+        for lr in sorted(by_kind.get("policy", []), key=lambda lr: -lr.rule.priority):
             _check_message(lr)
             rs.policies.append(lr.rule)
         rs._build_automaton()
@@ -113,13 +118,16 @@ class RuleSet:
 
     def _add_tag(self, lr: LoadedRule) -> None:
         rule: tag.Rule = lr.rule
-        has_tag = "{tag}" in rule.pattern
+        has_tag = "{tag}" in rule.pattern or "{tags}" in rule.pattern
         if not has_tag and rule.source is None:
             raise lr.error("a pattern without {tag} must name its 'source'", "pattern")
         if rule.source is not None and rule.source not in self.sources:
             raise lr.error(f"unknown source '{rule.source}'", "source")
-        rx = _compile(lr, rule.pattern.replace("{tag}", TAG_GROUP), 0)
-        self.tags.append(CompiledTag(rule, rx))
+        rx = _compile(lr, rule.pattern.replace("{tags}", TAGS_GROUP).replace("{tag}", TAG_GROUP), 0)
+        # A tag position that holds nothing at all (``ANKARA () -``): the tag was stripped.
+        empty = _compile(lr, rule.pattern.replace("{tags}", EMPTY_GROUP).replace("{tag}", EMPTY_GROUP), 0) \
+            if has_tag and rule.unknown else None
+        self.tags.append(CompiledTag(rule, rx, empty, "{tags}" in rule.pattern))
 
     def _add_notice(self, lr: LoadedRule) -> None:
         rule: notice.Rule = lr.rule

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...models import Action, DutyType, FindingKind, Model, Requirement
+from ...models import Action, DutyType, FindingKind, Model, Requirement, Role
 from .base import RuleBase
 
 KIND = "policy"
@@ -26,17 +26,21 @@ class When(Model):
     permits_all: list[Action] = Field(default_factory=list)
     requires_none: bool | None = None
     source_type: list[str] = Field(default_factory=list)
+    role: list[Role] = Field(default_factory=list)  # what the source's copy is here (a photo only, say)
     # per document
     sources: Literal["none", "some", "any"] = "any"
     notices: Literal["none", "some", "any"] = "any"
     has_findings: list[FindingKind] = Field(default_factory=list)
     unlinked_notice: list[str] = Field(default_factory=list)
+    uncertain: bool | None = None  # a source was read through damaged characters
 
 
 class Rule(RuleBase):
     kind: Literal["policy"]
     scope: Literal["source", "document"] = "source"
     when: When = When()
+    # Source-scope policies are tried highest priority first, then in file order.
+    priority: int = 0
     verdict: Literal["allow", "review", "deny"]
     duties: list[DutyType] = Field(default_factory=list)
     message: str = Field(min_length=1)
