@@ -25,6 +25,7 @@ from .ruleset.compiled import CompiledNotice, CompiledTag
 from .text import fold
 
 POSITION_KIND = {"dateline": "source_tag", "closing": "source_tag", "credit": "credit", "signature": "signature"}
+_RANK = {"closing": 0, "dateline": 1, "credit": 2, "signature": 3}
 # A token in a tag position that no source claims is worth a review only if it looks like a tag.
 _TAG_LIKE = regex.compile(r"[\p{Lu}][\p{Lu}\p{N}\-]{1,9}|[\p{Lu}][\p{L}]{2,14}")
 _INITIALS = regex.compile(r"(?:\p{Lu}\.){1,4}")
@@ -151,7 +152,7 @@ def _tag_candidate_lines(doc: Document, hits: _Hits) -> list[int]:
 
 
 def _tags(doc: Document, rs: RuleSet, hits: _Hits, out: Detection) -> None:
-    seen: set[tuple[int, int]] = set()
+    best: dict[tuple[int, int], Finding] = {}
     people = {fold("".join(w[0] for w in m["name"].split())) for m in _PERSON.finditer(doc.text)}
     for ln in _tag_candidate_lines(doc, hits):
         s0, _ = doc.line_span(ln)
@@ -161,10 +162,11 @@ def _tags(doc: Document, rs: RuleSet, hits: _Hits, out: Detection) -> None:
                      for f in _tag_findings(doc, rs, ct, m, line, s0, hits, people)]
             if ct.empty is not None:
                 found += [_stripped(doc, ct, m, line, s0) for m in _run(ct.empty, ct.rule.id, line)]
-            for f in found:
-                if (f.start, f.end) not in seen:
-                    seen.add((f.start, f.end))
-                    out.findings.append(f)
+            for f in found:  # several rules may read one tag: the most specific position says what it is
+                key = (f.start, f.end)
+                if key not in best or _RANK[f.position] > _RANK[best[key].position]:
+                    best[key] = f
+    out.findings.extend(best.values())
 
 
 def _run(rx: regex.Pattern[str], rule_id: str, text: str, pos: int = 0, endpos: int | None = None):
@@ -186,7 +188,7 @@ def _tag_findings(doc: Document, rs: RuleSet, ct: CompiledTag, m: regex.Match, l
     if ts >= te or _is_expansion(line, ts):
         return []
     parts = _parts(line, ts, te) if ct.multi else [(ts, te)]
-    resolved = [_resolve(rs, hits, line, s0, ps, pe, m) for ps, pe in parts]
+    resolved = [_resolve(rs, hits, line, s0, ps, pe, m, ct.multi) for ps, pe in parts]
     out = [_finding(doc, kind, rule.id, start, end, sid, rule.position, confidence, material)
            for start, end, sid, confidence in filter(None, resolved)]
     if rule.unknown:
@@ -207,9 +209,10 @@ def _parts(line: str, ts: int, te: int) -> list[tuple[int, int]]:
     return [_strip_span(line, s, e) for s, e in bounds if _strip_span(line, s, e)[0] < _strip_span(line, s, e)[1]]
 
 
-def _resolve(rs: RuleSet, hits: _Hits, line: str, s0: int, ps: int, pe: int,
-             m: regex.Match) -> tuple[int, int, str, float] | None:
-    """Which source one tag names: exactly, by its first or last words, or through damaged letters."""
+def _resolve(rs: RuleSet, hits: _Hits, line: str, s0: int, ps: int, pe: int, m: regex.Match,
+             multi: bool) -> tuple[int, int, str, float] | None:
+    """Which source one tag names: exactly, by its first or last words (where the rule allows
+    several words, ``{tags}``), or through damaged letters."""
     tag = line[ps:pe]
     ids = rs.resolve(tag)
     if ids:
@@ -222,7 +225,7 @@ def _resolve(rs: RuleSet, hits: _Hits, line: str, s0: int, ps: int, pe: int,
             joined = line[min(start - s0, ps):max(end - s0, pe)]
             if not any(c.isspace() for c in joined):
                 return start, end, sid, 1.0
-    affix = _affix(rs, line, ps, pe)
+    affix = _affix(rs, line, ps, pe) if multi else None
     if affix is not None:
         return s0 + affix[0], s0 + affix[1], affix[2], 1.0
     sid = _tolerant(rs, tag)
@@ -255,8 +258,8 @@ def _tolerant(rs: RuleSet, tag: str) -> str | None:
             return rs.resolve(repaired)[0]
     if not any(c in "?\ufffd" for c in tag):
         return None
-    pattern = regex.compile("".join(r"[^\x00-\x7f]{1,2}" if c in "?\ufffd" else regex.escape(c) for c in tag),
-                            regex.IGNORECASE)
+    pattern = regex.compile("".join(r"[^\x00-\x7f]{1,2}" if c in "?\ufffd" else f"(?i:{regex.escape(c)})"
+                                    for c in tag))
     found = {r.id for r in rs.sources.values() for alias in (*r.tags, *r.all_names()) if pattern.fullmatch(alias)}
     return found.pop() if len(found) == 1 else None
 
@@ -470,7 +473,12 @@ def _damage(doc: Document, out: Detection) -> None:
     spots = [*_MOJIBAKE.finditer(doc.text), *_LOST_LETTER.finditer(doc.text)]
     if len(spots) >= _DAMAGE_MIN or any("\ufffd" in m.group(0) for m in spots):
         first = min(spots, key=lambda m: m.start())
-        out.findings.append(_finding(doc, "damaged_text", "damaged-text", first.start(), first.end(), None, None))
+        start, end = first.start(), first.end()  # quote the whole word it damaged
+        while start > 0 and not doc.text[start - 1].isspace():
+            start -= 1
+        while end < len(doc.text) and not doc.text[end].isspace():
+            end += 1
+        out.findings.append(_finding(doc, "damaged_text", "damaged-text", start, end, None, None))
 
 
 def _finding(doc: Document, kind: str, rule: str, start: int, end: int, source: str | None,
