@@ -134,7 +134,9 @@ def _joins(folded: str, i: int, edge: str) -> bool:
 
 
 def _unspaced(ch: str) -> bool:
-    return "\u2e80" <= ch <= "\ud7af" or "\uf900" <= ch <= "\uffef"
+    """Scripts written without spaces between words: CJK, Hangul, Thai, Lao, Khmer, Myanmar."""
+    return "\u2e80" <= ch <= "\ud7af" or "\uf900" <= ch <= "\uffef" or "\u0e00" <= ch <= "\u0eff" \
+        or "\u1000" <= ch <= "\u109f" or "\u1780" <= ch <= "\u17ff"
 
 
 def _line(doc: Document, n: int) -> str:
@@ -187,7 +189,7 @@ def _tag_findings(doc: Document, rs: RuleSet, ct: CompiledTag, m: regex.Match, l
     ts, te = _strip_span(line, *m.span("tag"))
     if ts >= te or _is_expansion(line, ts):
         return []
-    parts = _parts(line, ts, te) if ct.multi else [(ts, te)]
+    parts = _parts(line, ts, te) if ct.multi and not rs.resolve(line[ts:te]) else [(ts, te)]  # RFE/RL is one
     resolved = [_resolve(rs, hits, line, s0, ps, pe, m, ct.multi) for ps, pe in parts]
     out = [_finding(doc, kind, rule.id, start, end, sid, rule.position, confidence, material)
            for start, end, sid, confidence in filter(None, resolved)]
@@ -223,7 +225,7 @@ def _resolve(rs: RuleSet, hits: _Hits, line: str, s0: int, ps: int, pe: int, m: 
     for start, end, sid, _ in hits.aliases:
         if ms <= start and end <= me and (start == s0 + ps or end == s0 + pe):
             joined = line[min(start - s0, ps):max(end - s0, pe)]
-            if not any(c.isspace() for c in joined):
+            if all(_unspaced(c) or c.isdigit() for c in joined):
                 return start, end, sid, 1.0
     affix = _affix(rs, line, ps, pe) if multi else None
     if affix is not None:
