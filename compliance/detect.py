@@ -48,7 +48,7 @@ _QUOTE_OPEN = "“«„「『\""
 _CLOSERS = "”»」』\""
 DATELINE_LINES = 3
 TOLERANT = 0.6  # confidence of a tag read through damaged characters
-_DAMAGE_MIN = 2  # damaged spots before the whole text is reported as damaged
+_DAMAGE_MIN = 2  # words with a letter lost to ? before the text is reported as damaged
 
 
 def _mojibake_class() -> regex.Pattern[str]:
@@ -61,12 +61,14 @@ def _mojibake_class() -> regex.Pattern[str]:
             except UnicodeDecodeError:
                 continue
             (leads if b >= 0xC2 else conts).add(ch)
+    conts.discard("\u00a0")  # a no-break space after a capital is ordinary text
     cls = lambda chars: "".join(regex.escape(c) for c in sorted(chars))  # noqa: E731
     return regex.compile(f"[{cls(leads)}][{cls(conts)}]")
 
 
 _MOJIBAKE = _mojibake_class()
 _LOST_LETTER = regex.compile(r"\p{L}[?\ufffd]+\p{L}|(?<![\p{L}\p{N}])[?\ufffd]+\p{Lu}{2}|\ufffd")
+_URL = regex.compile(r"\S*(?:://|www\.)\S*")
 
 
 class RuleTimeout(Exception):
@@ -190,6 +192,8 @@ def _tag_findings(doc: Document, rs: RuleSet, ct: CompiledTag, m: regex.Match, l
     if ts >= te or _is_expansion(line, ts):
         return []
     parts = _parts(line, ts, te) if ct.multi and not rs.resolve(line[ts:te]) else [(ts, te)]  # RFE/RL is one
+    if rule.position == "closing":  # "(AA)" closing a story by Ayşe Arslan is her initials
+        parts = [(ps, pe) for ps, pe in parts if fold(line[ps:pe]) not in people]
     resolved = [_resolve(rs, hits, line, s0, ps, pe, m, ct.multi) for ps, pe in parts]
     out = [_finding(doc, kind, rule.id, start, end, sid, rule.position, confidence, material)
            for start, end, sid, confidence in filter(None, resolved)]
@@ -472,8 +476,11 @@ def _mentions(doc: Document, hits: _Hits, out: Detection) -> None:
 # -- damaged text ----------------------------------------------------------
 def _damage(doc: Document, out: Detection) -> None:
     """Mojibake (``Ã¼``) or letters lost to ``?``: notices and tags in such text may go unread."""
-    spots = [*_MOJIBAKE.finditer(doc.text), *_LOST_LETTER.finditer(doc.text)]
-    if len(spots) >= _DAMAGE_MIN or any("\ufffd" in m.group(0) for m in spots):
+    urls = [m.span() for m in _URL.finditer(doc.text)]
+    lost = [m for m in _LOST_LETTER.finditer(doc.text) if not any(s <= m.start() < e for s, e in urls)]
+    mojibake = list(_MOJIBAKE.finditer(doc.text))
+    spots = mojibake + lost
+    if mojibake or len(lost) >= _DAMAGE_MIN or any("\ufffd" in m.group(0) for m in lost):
         first = min(spots, key=lambda m: m.start())
         start, end = first.start(), first.end()  # quote the whole word it damaged
         while start > 0 and not doc.text[start - 1].isspace():
