@@ -36,7 +36,9 @@ _SENTENCE_END = regex.compile(r"[.!?:;\"”»]")
 # Where several tags share one position: ``(dpa/AFP)``, ``(Jane Doe, AFP)``, ``(ANSA e AFP)``.
 _TAG_SPLIT = regex.compile(r"\s*[/,;+&]\s*|\s+(?:and|und|et|y|e|ve|with|avec|mit|con|и)\s+")
 # Where a notice's sentence starts: after a sentence end, a label colon or a separator.
-_CLAUSE_START = regex.compile(r"(?:[.!?。！？;:|•·)\]](?=\s|$)|\s[-–—]\s)")
+_CLAUSE_START = regex.compile(r"(?:(?<!(?<!\w)\w)[.!?。！？;:|•·)\]](?=\s|$)|\s[-–—]\s)")  # U.S. goes on
+_SENTENCE_SPLIT = regex.compile(r"(?<!(?<!\w)\w)[.!?。！？]\s")
+_TAIL = regex.compile(r"[^.!?。！？|•·\n]*")  # the rest of a sentence
 _COPYRIGHT = regex.compile(r"©|\(c\)|copyright|\b(?:19|20)\d\d\b", regex.IGNORECASE)
 # Bylines and signatures that name people, whose initials may close the article: ``(JD)``.
 _PERSON = regex.compile(
@@ -328,39 +330,56 @@ def _notices(doc: Document, folded: str, rs: RuleSet, hits: _Hits, out: Detectio
                 found.setdefault((cn.rule.id, m.start(), m.end()), (cn, m))
     spans = [_strip_span(doc.text, *m.span(), trailing=" \t") for _, m in found.values()]
     quoted = quote_lines(doc)
+    tags = [(f.start, f.end) for f in out.findings]
     for (cn, m), (start, end) in zip(found.values(), spans):
-        if _reported(doc, start, end, spans, quoted):
+        core = min((i for kw in cn.rule.keywords if (i := folded.find(fold(kw), start, end)) != -1), default=start)
+        if _reported(doc, cn, start, end, core, spans + tags, quoted):
             out.findings.append(_finding(doc, "quoted_notice", cn.rule.id, start, end, None, None))
         else:
             _add_notice(doc, rs, cn, m, (start, end), hits.aliases, out)
 
 
-def _reported(doc: Document, start: int, end: int, spans: list[tuple[int, int]], quoted: set[int]) -> bool:
-    """A notice quoted (in quotation marks or a quoted block), told inside a sentence of the story,
-    or set between story sentences of one paragraph is someone else's words, not the page's notice."""
+def _reported(doc: Document, cn: CompiledNotice, start: int, end: int, core: int,
+              spans: list[tuple[int, int]], quoted: set[int]) -> bool:
+    """A notice quoted (in quotation marks or a quoted block) or told in a sentence of the story
+    is someone else's words, not the page's notice. Told: its phrase starts or ends mid-sentence
+    (``the lawyer said all rights reserved``, ``... izinsiz kullanılamaz uyarısını dikkate aldı``),
+    or story runs on both sides of its key words within one paragraph."""
     ln = doc.position(start)[0]
     if ln in quoted:
         return True
     s0, e0 = doc.line_span(ln)
     line = doc.text[s0:e0]
-    if _inside_quotes(line, start - s0):
+    if _inside_quotes(line, core - s0):
         return True
     clause = max((c.end() for c in _CLAUSE_START.finditer(line, 0, start - s0)), default=0)
-    lead = _COPYRIGHT.sub(" ", line[clause:start - s0])
-    lead_words = _WORD.findall(lead)
+    lead_words = _WORD.findall(_COPYRIGHT.sub(" ", line[clause:start - s0]))
     first = next((c for c in line[start - s0:] if c.isalpha()), "")
     if lead_words and (first.islower() if first.upper() != first.lower() else len(lead_words) >= 2):
         return True
-    return _prose(doc, s0, start, spans) and _prose(doc, end, e0, spans)
+    if doc.text[end - 1] not in ".!?。！？" and len(_WORD.findall(_TAIL.match(doc.text, end).group(0))) >= 2:
+        return True
+    since = max((e for s, e in spans if s0 <= e <= start), default=s0)  # after the last notice or tag
+    after = core + len(next((kw for kw in cn.rule.keywords if doc.text[core:core + len(kw)].lower()
+                             == kw.lower()), ""))
+    apart = [(s, e) for s, e in spans if e <= start or s >= end]  # notices that overlap say the same thing
+    return _prose(doc, since, start, apart) and _prose(doc, after, e0, apart)
 
 
 def _prose(doc: Document, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """Is there a story sentence (four words or more, notices aside) between two offsets?"""
+    """Is there a story sentence between two offsets (notices and tags aside)? Four words or
+    more, three of them lower-case where the script has case (a byline or a licence name is
+    mostly capitals: ``By Jane Doe for the Valley Project``, ``Attribution 4.0 International``)."""
     chars = list(doc.text[start:end])
     for s, e in spans:
         for i in range(max(s, start), min(e, end)):
             chars[i - start] = " "
-    return any(len(_WORD.findall(sentence)) >= 4 for sentence in regex.split(r"[.!?。！？]\s", "".join(chars)))
+    for sentence in _SENTENCE_SPLIT.split("".join(chars)):
+        words = _WORD.findall(sentence)
+        cased = [w for w in words if w[0].upper() != w[0].lower()]
+        if len(words) >= 4 and (not cased or sum(w[0].islower() for w in cased) >= 3):
+            return True
+    return False
 
 
 def _inside_quotes(line: str, pos: int) -> bool:
