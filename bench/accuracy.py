@@ -109,6 +109,10 @@ def load_cases(root: Path = EVAL_DIR) -> list[Case]:
             if item["id"] in seen:
                 raise ValueError(f"{where}: duplicate case id {item['id']!r} (first at {seen[item['id']]})")
             seen[item["id"]] = where
+            try:
+                item["text"].encode(item.get("encoding") or "utf-8")
+            except (LookupError, UnicodeEncodeError) as exc:
+                raise ValueError(f"{where}: the text cannot be saved as {item.get('encoding')}: {exc}") from None
             cases.append(Case(
                 id=item["id"], where=where, text=item["text"], sources=frozenset(item.get("sources") or ()),
                 notices=frozenset(item.get("notices") or ()), holder=item.get("holder"),

@@ -56,7 +56,8 @@ def _line_kinds(doc: Document, det: Detection, filled: list[int]) -> dict[int, s
             kinds[n] = "quote"
     if _is_headline(text(filled[0]), filled) and kinds[filled[0]] == "body":
         kinds[filled[0]] = "headline"
-    for n in _trailing(filled, kinds, doc):
+    closed = {f.line for f in det.findings if f.position in ("closing", "credit", "signature")}
+    for n in _trailing(filled, kinds, doc, closed):
         kinds[n] = "trailing"
     return kinds
 
@@ -74,9 +75,10 @@ def _is_credits(line: str, found: list[Finding]) -> bool:
     return short and (any(f.position in ("credit", "signature") for f in found) or bool(_BYLINE.match(line)))
 
 
-def _trailing(filled: list[int], kinds: dict[int, str], doc: Document) -> list[int]:
-    """Lines after the last notice, when what comes before it is the article and what follows is
-    less than the article (else the notice heads the page and what follows is the article)."""
+def _trailing(filled: list[int], kinds: dict[int, str], doc: Document, closed: set[int]) -> list[int]:
+    """Lines after the last notice, when what comes before it is the article: it ends with a
+    closing tag or source line, or is longer than what follows (else the notice heads the page
+    and what follows is the article)."""
     notice = [n for n in filled if kinds[n] == "notice"]
     if not notice:
         return []
@@ -85,8 +87,10 @@ def _trailing(filled: list[int], kinds: dict[int, str], doc: Document) -> list[i
         block -= 1
     after = [n for n in filled if n > notice[-1]]
     before = [n for n in filled[:block] if kinds[n] not in ("headline", "notice")]
+    if not (before and after):
+        return []
     size = lambda lines: sum(len(doc.text[slice(*doc.line_span(n))]) for n in lines)  # noqa: E731
-    return after if before and after and size(after) < size(before) else []
+    return after if before[-1] in closed or size(after) < size(before) else []
 
 
 def segment_of(segments: list[Segment], line: int) -> int | None:
