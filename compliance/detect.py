@@ -190,7 +190,7 @@ def _tag_findings(doc: Document, rs: RuleSet, ct: CompiledTag, m: regex.Match, l
     if "tag" not in m.groupdict():
         return [_finding(doc, kind, rule.id, s0 + m.start(), s0 + m.end(), rule.source, rule.position,
                          material=material)]
-    ts, te = _strip_span(line, *m.span("tag"))
+    ts, te = _strip_span(line, *m.span("tag"), leading=" \t-–—:")  # "-- BERNAMA"
     if ts >= te or _is_expansion(line, ts):
         return []
     parts = _parts(line, ts, te) if ct.multi and not rs.resolve(line[ts:te]) else [(ts, te)]  # RFE/RL is one
@@ -297,8 +297,8 @@ def _stripped(doc: Document, ct: CompiledTag, m: regex.Match, line: str, s0: int
     return _finding(doc, "stripped_tag", ct.rule.id, s0 + start, s0 + end, None, ct.rule.position)
 
 
-def _strip_span(text: str, s: int, e: int, trailing: str = " \t.,;:-–—") -> tuple[int, int]:
-    while s < e and text[s].isspace():
+def _strip_span(text: str, s: int, e: int, trailing: str = " \t.,;:-–—", leading: str = " \t") -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in leading):
         s += 1
     while e > s and text[e - 1] in trailing:
         e -= 1

@@ -48,7 +48,7 @@ def test_open_licence_does_not_cover_an_agency_photo(checker):
     [afp] = result.sources
     assert (afp.id, afp.role) == ("afp", "photo")
     photo = next(r for r in result.reasons if r.source == "afp")
-    assert photo.rule == "policy.photo-reserved" and "photo credited to Agence France-Presse" in photo.message
+    assert photo.rule == "policy.photo-reserved" and "photo or graphic credited to Agence France-Presse" in photo.message
     assert photo.line == 4
     assert any(r.rule == "policy.unlinked-open-licence" for r in result.reasons)  # the text itself is CC BY
 
