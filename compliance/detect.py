@@ -31,7 +31,9 @@ _TAG_LIKE = regex.compile(r"[\p{Lu}][\p{Lu}\p{N}\-]{1,9}|[\p{Lu}][\p{L}]{2,14}")
 _INITIALS = regex.compile(r"(?:\p{Lu}\.){1,4}")
 _WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\-]*")
 _TAG_WORD = regex.compile(r"[\p{L}\p{N}?\ufffd][\p{L}\p{N}\p{M}\p{S}?\ufffd.'’&\-]*")
-_CLOSING_LINE = regex.compile(r"\)[ \t.]*$", regex.MULTILINE)
+_CLOSING_LINE = regex.compile(r"\)[ \t.*_]*$", regex.MULTILINE)
+# Markdown emphasis around a whole line (``*A caption. (AP Photo/Jane Doe)*``), blanked for matching.
+_EMPHASIS = regex.compile(r"^([ \t]*)([*_]{1,3})(?=\S)|(?<=\S)([*_]{1,3})([ \t]*)$")
 _SENTENCE_END = regex.compile(r"[.!?:;\"”»]")
 # Where several tags share one position: ``(dpa/AFP)``, ``(Jane Doe, AFP)``, ``(ANSA e AFP)``.
 _TAG_SPLIT = regex.compile(r"\s*[/,;+&]\s*|\s+(?:and|und|et|y|e|ve|with|avec|mit|con|и)\s+")
@@ -162,7 +164,7 @@ def _tags(doc: Document, rs: RuleSet, hits: _Hits, out: Detection) -> None:
     people = {fold("".join(w[0] for w in m["name"].split())) for m in _PERSON.finditer(doc.text)}
     for ln in _tag_candidate_lines(doc, hits):
         s0, _ = doc.line_span(ln)
-        line = _line(doc, ln)
+        line = _EMPHASIS.sub(lambda m: " " * len(m.group(0)), _line(doc, ln))  # same length: spans hold
         for ct in rs.tags:
             found = [f for m in _run(ct.rx, ct.rule.id, line)
                      for f in _tag_findings(doc, rs, ct, m, line, s0, hits, people)]
