@@ -13,6 +13,7 @@ is not a rights notice).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import regex
@@ -87,6 +88,7 @@ class RuleTimeout(Exception):
 class Detection:
     findings: list[Finding] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    quoted: set[int] = field(default_factory=set)  # lines of quoted blocks
 
 
 @dataclass
@@ -94,12 +96,18 @@ class _Hits:
     aliases: list[tuple[int, int, str, bool]] = field(default_factory=list)  # start, end, source, is_name
     notice_lines: dict[int, set[int]] = field(default_factory=dict)
     tag_lines: set[int] = field(default_factory=set)
+    starts: list[int] = field(default_factory=list)  # alias starts, in order, for lookups by span
+
+    def within(self, start: int, end: int) -> list[tuple[int, int, str, bool]]:
+        """The alias hits that lie inside ``[start, end)``."""
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [a for a in self.aliases[lo:hi] if a[1] <= end]
 
 
 def detect(doc: Document, rs: RuleSet) -> Detection:
     folded = fold(doc.text)
     hits = _prefilter(doc, folded, rs)
-    out = Detection()
+    out = Detection(quoted=_quote_lines(doc))
     _tags(doc, rs, hits, out)
     _notices(doc, folded, rs, hits, out)
     _mentions(doc, hits, out)
@@ -125,6 +133,8 @@ def _prefilter(doc: Document, folded: str, rs: RuleSet) -> _Hits:
                 hits.notice_lines.setdefault(int(a.ref), set()).add(line)
             else:
                 hits.tag_lines.add(line)
+    hits.aliases.sort()
+    hits.starts = [a[0] for a in hits.aliases]
     return hits
 
 
@@ -203,9 +213,9 @@ def _tag_findings(doc: Document, rs: RuleSet, ct: CompiledTag, m: regex.Match, l
            for start, end, sid, confidence in filter(None, resolved)]
     if rule.unknown:
         # beside a known tag, a short token is the writer's initials: ``(AFP/JD)``
-        initials = people | ({fold(line[ps:pe]) for ps, pe in parts if pe - ps <= 3} if out else set())
+        beside = {fold(line[ps:pe]) for ps, pe in parts if pe - ps <= 3} if out else set()
         out += [_finding(doc, "unknown_tag", rule.id, s0 + ps, s0 + pe, None, rule.position)
-                for (ps, pe), r in zip(parts, resolved) if r is None and _unknown(line[ps:pe], initials, rule.position)]
+                for (ps, pe), r in zip(parts, resolved) if r is None and _unknown(line[ps:pe], beside)]
     return out
 
 
@@ -216,7 +226,8 @@ def _parts(line: str, ts: int, te: int) -> list[tuple[int, int]]:
         bounds.append((at, sep.start()))
         at = sep.end()
     bounds.append((at, te))
-    return [_strip_span(line, s, e) for s, e in bounds if _strip_span(line, s, e)[0] < _strip_span(line, s, e)[1]]
+    spans = [_strip_span(line, s, e) for s, e in bounds]
+    return [(s, e) for s, e in spans if s < e]
 
 
 def _resolve(rs: RuleSet, hits: _Hits, line: str, s0: int, ps: int, pe: int, m: regex.Match,
@@ -230,8 +241,8 @@ def _resolve(rs: RuleSet, hits: _Hits, line: str, s0: int, ps: int, pe: int, m: 
     # In scripts written without spaces the group may take more or less than the tag
     # (``新华社北京``): a known alias flush with one end of it, joined without a space, is the tag.
     ms, me = s0 + m.start(), s0 + m.end()
-    for start, end, sid, _ in hits.aliases:
-        if ms <= start and end <= me and (start == s0 + ps or end == s0 + pe):
+    for start, end, sid, _ in hits.within(ms, me):
+        if start == s0 + ps or end == s0 + pe:
             joined = line[min(start - s0, ps):max(end - s0, pe)]
             if all(_unspaced(c) or c.isdigit() for c in joined):
                 return start, end, sid, 1.0
@@ -274,11 +285,9 @@ def _tolerant(rs: RuleSet, tag: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _unknown(tag: str, people: set[str], position: str) -> bool:
+def _unknown(tag: str, initials: set[str]) -> bool:
     """A token no source claims is reported when it looks like a tag, not like someone's initials."""
-    if not _TAG_LIKE.fullmatch(tag) or _INITIALS.fullmatch(tag):
-        return False
-    return not (position == "closing" and fold(tag) in people)
+    return bool(_TAG_LIKE.fullmatch(tag)) and not _INITIALS.fullmatch(tag) and fold(tag) not in initials
 
 
 def _material(rs: RuleSet, ct: CompiledTag, text: str) -> str | None:
@@ -331,18 +340,19 @@ def _notices(doc: Document, folded: str, rs: RuleSet, hits: _Hits, out: Detectio
             for m in _run(cn.rx, cn.rule.id, folded, s0, e0):
                 found.setdefault((cn.rule.id, m.start(), m.end()), (cn, m))
     spans = [_strip_span(doc.text, *m.span(), trailing=" \t") for _, m in found.values()]
-    quoted = quote_lines(doc)
-    tags = [(f.start, f.end) for f in out.findings]
+    on_line: dict[int, list[tuple[int, int]]] = {}  # notice and tag spans by line
+    for s, e in spans + [(f.start, f.end) for f in out.findings]:
+        on_line.setdefault(doc.position(s)[0], []).append((s, e))
     for (cn, m), (start, end) in zip(found.values(), spans):
         core = min((i for kw in cn.rule.keywords if (i := folded.find(fold(kw), start, end)) != -1), default=start)
-        if _reported(doc, cn, start, end, core, spans + tags, quoted):
+        if _reported(doc, cn, start, end, core, on_line[doc.position(start)[0]], out.quoted):
             out.findings.append(_finding(doc, "quoted_notice", cn.rule.id, start, end, None, None))
         else:
-            _add_notice(doc, rs, cn, m, (start, end), hits.aliases, out)
+            _add_notice(doc, rs, cn, m, (start, end), hits, out)
 
 
 def _reported(doc: Document, cn: CompiledNotice, start: int, end: int, core: int,
-              spans: list[tuple[int, int]], quoted: set[int]) -> bool:
+              spans: list[tuple[int, int]], quoted: set[int]) -> bool:  # spans: those on the notice's line
     """A notice quoted (in quotation marks or a quoted block) or told in a sentence of the story
     is someone else's words, not the page's notice. Told: its phrase starts or ends mid-sentence
     (``the lawyer said all rights reserved``, ``... izinsiz kullanılamaz uyarısını dikkate aldı``),
@@ -394,7 +404,7 @@ def _inside_quotes(line: str, pos: int) -> bool:
     return bool(stack)
 
 
-def quote_lines(doc: Document) -> set[int]:
+def _quote_lines(doc: Document) -> set[int]:
     """Lines of quoted blocks: Markdown ``>`` lines, and paragraphs that open a quotation that
     runs across whole paragraphs (news style opens each quoted paragraph, closes only the last)."""
     lines, open_ = set(), False
@@ -416,7 +426,7 @@ def quote_lines(doc: Document) -> set[int]:
 
 
 def _add_notice(doc: Document, rs: RuleSet, cn: CompiledNotice, m: regex.Match, span: tuple[int, int],
-                aliases: list[tuple[int, int, str, bool]], out: Detection) -> None:
+                hits: _Hits, out: Detection) -> None:
     start, end = span
     groups = m.groupdict()
     holder = None
@@ -424,7 +434,7 @@ def _add_notice(doc: Document, rs: RuleSet, cn: CompiledNotice, m: regex.Match, 
     if groups.get("holder") is not None:
         hs, he = _strip_span(doc.text, *m.span("holder"), trailing=" \t,;:")
         holder = doc.text[hs:he] or None
-    source, named = holder_source(rs, holder, hs, he, aliases) if holder else _named(start, end, aliases)
+    source, named = holder_source(rs, holder, hits.within(hs, he)) if holder else _named(hits.within(start, end))
     if holder and source is None and not _name_like(holder):
         return  # "all rights to the land are reserved by the tribe": rights in another sense
     license_text = doc.text[slice(*m.span("license"))] if groups.get("license") is not None else doc.text[start:end]
@@ -440,10 +450,9 @@ def _add_notice(doc: Document, rs: RuleSet, cn: CompiledNotice, m: regex.Match, 
         out.findings.append(_finding(doc, "holder", cn.rule.id, named[0], named[1], source, None))
 
 
-def _named(start: int, end: int, aliases: list[tuple[int, int, str, bool]]) -> tuple[str | None, tuple | None]:
+def _named(inside: list[tuple[int, int, str, bool]]) -> tuple[str | None, tuple | None]:
     """A notice without a holder group may still name its source (``... from The Conversation ...``)."""
-    named = next(((s, e, sid) for s, e, sid, _ in aliases if start <= s and e <= end), None)
-    return (named[2], named) if named else (None, None)
+    return (inside[0][2], inside[0][:3]) if inside else (None, None)
 
 
 _LEGAL_SUFFIX = regex.compile(
@@ -451,8 +460,8 @@ _LEGAL_SUFFIX = regex.compile(
     r"san(?:\.|ayi)?(?:\s+(?:ve\s+)?tic(?:\.|aret)?)?|trade)\.?$", regex.IGNORECASE)
 
 
-def holder_source(rs: RuleSet, holder: str, hs: int, he: int,
-                  aliases: list[tuple[int, int, str, bool]]) -> tuple[str | None, tuple | None]:
+def holder_source(rs: RuleSet, holder: str,
+                  inside: list[tuple[int, int, str, bool]]) -> tuple[str | None, tuple | None]:
     """The source a holder names: the whole name (legal suffixes such as ``A.Ş.`` or ``GmbH`` aside),
     else the source whose names cover most of it (``İlke Haber Ajansı Basın Yayın San. Trade A.Ş.``)."""
     name = holder
@@ -464,10 +473,9 @@ def holder_source(rs: RuleSet, holder: str, hs: int, he: int,
         if shorter == name or not shorter:
             break
         name = shorter
-    inside = [(s, e, sid) for s, e, sid, _ in aliases if hs <= s and e <= he]
     letters = sum(c.isalnum() for c in holder) or 1
-    for s, e, sid in sorted(inside, key=lambda a: a[0] - a[1]):
-        covered = sum(e2 - s2 for s2, e2, sid2 in inside if sid2 == sid)
+    for s, e, sid, _ in sorted(inside, key=lambda a: a[0] - a[1]):
+        covered = sum(e2 - s2 for s2, e2, sid2, _ in inside if sid2 == sid)
         if covered / letters >= 0.5:
             return sid, (s, e, sid)
     return None, None
@@ -484,13 +492,16 @@ def _name_like(holder: str) -> bool:
 # -- mentions --------------------------------------------------------------
 def _mentions(doc: Document, hits: _Hits, out: Detection) -> None:
     """Source names and tags outside any tag position or notice: a quoted source, never the origin."""
-    taken = [(f.start, f.end) for f in out.findings]
+    taken: dict[int, list[tuple[int, int]]] = {}  # spans already found, by line
+    for f in out.findings:
+        taken.setdefault(f.line, []).append((f.start, f.end))
     for start, end, sid, is_name in hits.aliases:
-        if any(s <= start and end <= e for s, e in taken):
+        line = taken.setdefault(doc.position(start)[0], [])
+        if any(s <= start and end <= e for s, e in line):
             continue
         text = doc.text[start:end]
         if (is_name or len(text) >= 3) and text[:1].isupper():
-            taken.append((start, end))
+            line.append((start, end))
             out.findings.append(_finding(doc, "mention", "mention", start, end, sid, None))
 
 

@@ -7,6 +7,7 @@ closing tag or a source line after the body closes one, a credit covers its own 
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from .detect import Detection
 from .license import license_terms
 from .models import Finding, Notice, Segment, SourceRef, Terms
 from .ruleset import RuleSet
-from .segment import segment_of, trailing_lines
+from .segment import segment_index, trailing_lines
 
 ORIGIN_KINDS = {"source_tag", "credit", "signature", "holder"}
 CONTENT = {"dateline", "body", "quote", "credits", "notice"}
@@ -36,7 +37,8 @@ def origin_findings(findings: list[Finding], segments: list[Segment]) -> list[Fi
 
 
 def link(det: Detection, segments: list[Segment], rs: RuleSet) -> Linked:
-    findings = [f.model_copy(update={"segment": segment_of(segments, f.line)}) for f in det.findings]
+    index = segment_index(segments)
+    findings = [f.model_copy(update={"segment": index.get(f.line)}) for f in det.findings]
     origins = origin_findings(findings, segments)
     by_source: dict[str, list[Finding]] = {}
     for f in origins:
@@ -47,7 +49,8 @@ def link(det: Detection, segments: list[Segment], rs: RuleSet) -> Linked:
                          tags=list(dict.fromkeys(f.text for f in fs if f.kind in ("source_tag", "credit"))))
                for sid, fs in by_source.items()]
     text_origins = [f for f in origins if roles[f.source] in ("origin", "contribution")]
-    notices = [_owner(rs, n, text_origins) for n in det.notices]
+    open_origins = [f for f in text_origins if RESERVED_USES <= registry_terms(rs, f.source).permits]
+    notices = [_owner(rs, n, text_origins, open_origins) for n in det.notices]
     return Linked(sources, notices, findings, origins)
 
 
@@ -108,19 +111,18 @@ def notice_terms(rs: RuleSet, notice: Notice) -> Terms:
     return terms.merge(license_terms(notice.license)) if notice.license else terms
 
 
-def _owner(rs: RuleSet, notice: Notice, origins: list[Finding]) -> Notice:
+def _owner(rs: RuleSet, notice: Notice, origins: list[Finding], open_origins: list[Finding]) -> Notice:
     """A notice that names no holder belongs to the copy it follows: the nearest source before it.
-    Except when it grants rights that the source's registry terms withhold: then it is the host
-    page's own footer, which releases the page's material but never an agency's copy."""
+    Except when it grants rights: then only a source whose registry terms are open can own it;
+    otherwise it is the host page's own footer, which never releases an agency's copy."""
     if notice.source is not None or notice.holder is not None:
         return notice
     terms = notice_terms(rs, notice)
-    if not (terms.prohibits & RESERVED_USES or terms.requires):
-        origins = [f for f in origins if RESERVED_USES <= registry_terms(rs, f.source).permits]
-    if not origins:
+    candidates = origins if terms.prohibits & RESERVED_USES or terms.requires else open_origins
+    if not candidates:
         return notice
-    before = [f for f in origins if f.line <= notice.line]
-    owner = (before[-1] if before else origins[0]).source
+    at = bisect_right(candidates, notice.line, key=lambda f: f.line)  # origins come in document order
+    owner = candidates[at - 1 if at else 0].source
     return notice.model_copy(update={"source": owner})
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import regex
 
-from .detect import Detection, quote_lines
+from .detect import Detection
 from .document import Document
 from .models import Finding, Segment
 
@@ -40,7 +40,6 @@ def _line_kinds(doc: Document, det: Detection, filled: list[int]) -> dict[int, s
     text = lambda n: doc.text[slice(*doc.line_span(n))]  # noqa: E731
     kinds = {n: "body" for n in filled}
     notices = {f.line for f in det.findings if f.kind == "notice"}
-    quoted = quote_lines(doc)
     by_line: dict[int, list[Finding]] = {}
     for f in det.findings:
         by_line.setdefault(f.line, []).append(f)
@@ -52,7 +51,7 @@ def _line_kinds(doc: Document, det: Detection, filled: list[int]) -> dict[int, s
             kinds[n] = "dateline"
         elif _is_credits(text(n), found):
             kinds[n] = "credits"
-        elif n in quoted:
+        elif n in det.quoted:
             kinds[n] = "quote"
     if _is_headline(text(filled[0]), filled) and kinds[filled[0]] == "body":
         kinds[filled[0]] = "headline"
@@ -93,8 +92,9 @@ def _trailing(filled: list[int], kinds: dict[int, str], doc: Document, closed: s
     return after if before[-1] in closed or size(after) < size(before) else []
 
 
-def segment_of(segments: list[Segment], line: int) -> int | None:
-    return next((i for i, s in enumerate(segments) if s.start_line <= line <= s.end_line), None)
+def segment_index(segments: list[Segment]) -> dict[int, int]:
+    """Which segment each line lies in (blank lines between segments lie in none)."""
+    return {ln: i for i, s in enumerate(segments) for ln in range(s.start_line, s.end_line + 1)}
 
 
 def trailing_lines(segments: list[Segment]) -> set[int]:
