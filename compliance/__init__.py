@@ -6,14 +6,32 @@ The public API: build a ``Checker`` once, then check texts or files::
     result = Checker().check_text(text, path="a.txt")
     result.verdict  # "allow" | "review" | "deny"
 """
-from .checker import Checker
-from .config import Config, load_config
-from .errors import ConfigError, RuleError, UserError
-from .models import Agreement, DocumentResult, Duty, Finding, Notice, Reason, Report, SourceRef, Summary
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Checker", "Config", "load_config", "Agreement", "DocumentResult", "Duty", "Finding", "Notice",
-    "Reason", "Report", "SourceRef", "Summary", "UserError", "ConfigError", "RuleError", "__version__",
-]
+# Public names and the modules that define them. They are imported on first use,
+# so the command line starts (``--version``, ``--help``) without loading the checker.
+_EXPORTS = {
+    "Checker": "checker", "Config": "config", "load_config": "config",
+    "UserError": "errors", "ConfigError": "errors", "RuleError": "errors",
+    **{name: "models" for name in ("Agreement", "DocumentResult", "Duty", "Finding", "Notice",
+                                   "Reason", "Report", "SourceRef", "Summary")},
+}
+
+if TYPE_CHECKING:
+    from .checker import Checker
+    from .config import Config, load_config
+    from .errors import ConfigError, RuleError, UserError
+    from .models import Agreement, DocumentResult, Duty, Finding, Notice, Reason, Report, SourceRef, Summary
+
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'compliance' has no attribute {name!r}")

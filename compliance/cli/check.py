@@ -5,18 +5,22 @@ from pathlib import Path
 
 import click
 
+from ..engines.local import check_many
+from ..models import Report
+from ..paths import collect
 from ..report import FORMATS
-from .common import build, checker_options, exit_code, user_errors
+from .common import build, checker_options, exit_code, jobs_option, user_errors
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", help="Output format.")
+@jobs_option
 @checker_options
 @user_errors
-def check(paths: tuple[Path, ...], fmt: str, config_path, extra_rules, as_of, fail_on) -> None:
+def check(paths: tuple[Path, ...], fmt: str, jobs: int, config_path, extra_rules, as_of, fail_on) -> None:
     """Check files or folders and print each document's decision and why."""
     checker, config = build(config_path, extra_rules, as_of)
-    report = checker.check_paths(paths)
+    report = Report.of(list(check_many(checker, collect(paths), jobs)))
     click.echo(FORMATS[fmt](report), nl=False)
     raise SystemExit(exit_code(report, fail_on or config.fail_on))

@@ -10,6 +10,7 @@ import click
 
 from ..checker import Checker
 from ..config import Config, load_config
+from ..engines.local import default_jobs
 from ..errors import UserError
 from ..models import VERDICT_RANK, Report
 
@@ -47,6 +48,11 @@ def checker_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     ]):
         fn = option(fn)
     return fn
+
+
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="all cores",
+    help="Worker processes; results are identical to a single process.")
 
 
 def build(config_path: Path | None, extra_rules: tuple[Path, ...], as_of: Any) -> tuple[Checker, Config]:
