@@ -2,8 +2,8 @@
 
 The public API: build a ``Checker`` once, then check texts or files, from any thread::
 
-    from compliance import Checker
-    checker = Checker.from_config(load_config(Path("compliance.yaml")))  # or Checker()
+    from compliance import Checker, load_config
+    checker = Checker.from_config(load_config(Path("compliance.yaml")))  # or Checker() for built-in rules
     result = checker.check_text(text, path="cms:42", metadata={"source": "staff"})
     result.verdict  # "allow" | "review" | "deny"
     result.model_dump_json()  # one entry of the JSON report

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import audit, check, rules
+from . import audit, check, rules, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,3 +16,4 @@ def main() -> None:
 main.add_command(check.check)
 main.add_command(audit.audit)
 main.add_command(rules.rules)
+main.add_command(serve.serve)
