@@ -253,6 +253,14 @@ print(result.exit_code, result.output, end="")
                           "pip install 'news-compliance[server]'\n"), out.stderr
 
 
+def test_load_benchmark_answers_every_request_correctly():
+    """2,000 requests from 8 clients on loopback; the script checks each answer and prints throughput."""
+    bench = [sys.executable, str(ROOT / "bench" / "serve_load.py"), "--requests", "2000", "--clients", "8"]
+    out = subprocess.run(bench, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "2000 requests, 8 clients, 0 errors" in out.stdout
+
+
 def _read_until_closed(sock: socket.socket) -> bytes:
     data = b""
     while chunk := sock.recv(4096):
