@@ -40,8 +40,6 @@ from .checker import Checker
 from .errors import UserError
 from .models import DocumentResult, Report, Source
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
 TOKEN_ENV = "COMPLIANCE_TOKEN"
 MIN_TOKEN_LENGTH = 16
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
@@ -344,8 +342,7 @@ def check_token(token: str) -> None:
         raise UserError(f"the token must be at least {MIN_TOKEN_LENGTH} printable ASCII characters without spaces")
 
 
-def run(checker: Checker, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None,
-        limits: Limits = Limits()) -> None:
+def run(checker: Checker, *, host: str, port: int, token: str | None = None, limits: Limits = Limits()) -> None:
     """Listen on ``host:port`` (port 0 picks a free one) and serve until interrupted.
 
     Refuses (``UserError``) to listen anywhere but loopback without a token.
