@@ -11,7 +11,7 @@ import click
 
 from .. import __version__
 
-SUBCOMMANDS = {"check": "check", "audit": "audit", "rules": "rules"}  # name -> module (same-named object)
+SUBCOMMANDS = {"check": "check", "audit": "audit", "rules": "rules", "serve": "serve"}  # name -> module (same-named object)
 
 
 class LazyGroup(click.Group):

@@ -25,6 +25,11 @@ class LoadedRule:
     def line(self, *field: str | int) -> int | None:
         return self.lines.line_of((self.index, *field))
 
+    @property
+    def summary(self) -> str:
+        """One line about the rule: a source's name, else its description or message."""
+        return getattr(self.rule, "name", "") or self.rule.description or getattr(self.rule, "message", "")
+
     def error(self, message: str, *field: str | int) -> RuleError:
         return RuleError(f"rule '{self.rule.id}': {message}", str(self.path), self.line(*field))
 
