@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..report import FORMATS
+from ..report import FORMATS, FormatOptions
 from .common import build, checker_options, exit_code, user_errors
 
 
@@ -18,5 +18,6 @@ def check(paths: tuple[Path, ...], fmt: str, config_path, extra_rules, as_of, fa
     """Check files or folders and print each document's decision and why."""
     checker, config = build(config_path, extra_rules, as_of)
     report = checker.check_paths(paths)
-    click.echo(FORMATS[fmt](report), nl=False)
-    raise SystemExit(exit_code(report, fail_on or config.fail_on))
+    level = fail_on or config.fail_on
+    click.echo(FORMATS[fmt](report, FormatOptions(checker.rules, level)), nl=False)
+    raise SystemExit(exit_code(report, level))
