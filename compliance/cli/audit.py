@@ -14,13 +14,16 @@ from .common import build, checker_options, exit_code, user_errors
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("compliance-report"), show_default=True, help="Folder for the reports.")
+@click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of your own templates; each overrides the built-in one of the same name.")
 @checker_options
 @user_errors
-def audit(paths: tuple[Path, ...], out_dir: Path, config_path, extra_rules, as_of, fail_on) -> None:
-    """Audit a content folder: write report.json, a permission report and an attribution report."""
+def audit(paths: tuple[Path, ...], out_dir: Path, template_dir: Path | None, config_path, extra_rules, as_of,
+          fail_on) -> None:
+    """Audit a content folder: write report.json, permission and attribution reports (HTML, Markdown, text)."""
     checker, config = build(config_path, extra_rules, as_of)
     report = checker.check_paths(paths)
-    written = write_reports(report, checker.rules, out_dir)
+    written = write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(summary_line(report))
