@@ -186,3 +186,23 @@ def test_template_data_is_versioned_and_every_key_is_documented():
         assert f"`{key}`" in readme, key
     for key in next(iter(data["sources"].values())):
         assert f"`{key}`" in readme, key
+
+
+def test_evidence_context_is_the_findings_own_line_cut_at_words(checker):
+    long_line = " ".join(f"word{i}" for i in range(60))
+    text = f"Headline\n\n{long_line} (ILKHA) {long_line}\nLEGAL WARNING: All rights reserved.\n"
+    result = checker.check_text(text)
+    tag = next(f for f in result.findings if f.text == "ILKHA")
+    before, after = tag.context.before, tag.context.after
+    assert before.startswith("…word") and before.endswith("word59 (") and len(before) <= 81
+    assert after.startswith(") word0 word1") and after.endswith("…") and len(after) <= 81
+    assert f"{before[1:]}ILKHA{after[:-1]}" in text  # nothing but the cut marks is added
+    short = checker.check_text("ANKARA (AA) - Officials met.").findings[0]
+    assert (short.context.before, short.text, short.context.after) == ("ANKARA (", "AA", ") - Officials met.")
+
+
+def test_audit_output_is_the_same_on_every_run(runner, tmp_path):
+    audit(runner, tmp_path / "a", str(CONTENT))
+    audit(runner, tmp_path / "b", str(CONTENT))
+    for name in OUTPUTS:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
