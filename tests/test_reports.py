@@ -167,6 +167,10 @@ def test_a_user_template_runs_sandboxed_and_errors_name_file_and_line(runner, tm
     (mine / "attribution.md.j2").write_text("{% for x in %}\n")
     result = audit(runner, tmp_path / "out", "--template", str(mine), str(CONTENT), exit_code=2)
     assert f"{mine / 'attribution.md.j2'}:1: template error" in result.output
+    (mine / "attribution.md.j2").write_text("\n\n{{ report.summary.deny / 0 }}\n")
+    result = audit(runner, tmp_path / "out", "--template", str(mine), str(CONTENT), exit_code=2)
+    assert f"{mine / 'attribution.md.j2'}:3: template error: ZeroDivisionError" in result.output
+    assert not (tmp_path / "out").exists()  # nothing half-written
 
 
 def test_missing_template_folder_is_a_usage_error(runner, tmp_path):

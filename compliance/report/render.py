@@ -11,7 +11,6 @@ import hashlib
 import os
 import re
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -21,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .. import __version__
 from ..decide import agreement_status
 from ..errors import UserError
-from ..models import VERDICT_RANK, Agreement, Report
+from ..models import VERDICT_RANK, Report
 from .attribution import build_attribution
 
 if TYPE_CHECKING:
@@ -65,15 +64,15 @@ def template_data(report: Report, checker: Checker) -> dict:
         "as_of": ctx.as_of.isoformat(),
         "report": report.model_dump(mode="json", by_alias=True),
         "attribution": build_attribution(report).model_dump(mode="json"),
-        "sources": {sid: _source(checker, sid, ctx.agreements, ctx.as_of) for sid in seen},
+        "sources": {sid: _source(checker, sid) for sid in seen},
         "by_source": by_source(report),
         "rules": {p.id: {"verdict": p.verdict, "description": p.description} for p in ctx.rules.policies},
     }
 
 
-def _source(checker: Checker, sid: str, agreements: Iterable[Agreement], as_of: date) -> dict:
+def _source(checker: Checker, sid: str) -> dict:
     src = checker.rules.source(sid)
-    status, agreement = agreement_status(agreements, sid, as_of)
+    status, agreement = agreement_status(checker.context.agreements, sid, checker.context.as_of)
     held = None if agreement is None else {
         "status": status, "kind": agreement.kind, "credit": agreement.credit,
         "starts": agreement.starts and agreement.starts.isoformat(),
@@ -95,13 +94,13 @@ def by_source(report: Report) -> list[dict]:
 
 
 def write_reports(report: Report, checker: Checker, out_dir: Path, template_dirs: Iterable[Path] = ()) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
     env = environment(template_dirs)
     data = template_data(report, checker)
-    written = [write_atomic(out_dir / "report.json", report.to_json() + "\n")]
-    for name, template in REPORTS.items():
-        written.append(write_atomic(out_dir / name, render_template(env, template, data)))
-    return written
+    # Render every report before writing any, so a broken template leaves no half-written set.
+    texts = {"report.json": report.to_json() + "\n",
+             **{name: render_template(env, template, data) for name, template in REPORTS.items()}}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [write_atomic(out_dir / name, text) for name, text in texts.items()]
 
 
 def render_template(env: jinja2.Environment, name: str, data: dict) -> str:
@@ -110,9 +109,10 @@ def render_template(env: jinja2.Environment, name: str, data: dict) -> str:
         return env.get_template(name).render(**data)
     except jinja2.TemplateSyntaxError as exc:
         raise UserError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # noqa: BLE001 - anything a template does wrong (1/0 included) is the template's error
         path, line = _template_frame(exc, name)
-        raise UserError(f"template error: {exc.message or exc}", path, line) from None
+        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
+        raise UserError(f"template error: {message}", path, line) from None
 
 
 def _template_frame(exc: Exception, name: str) -> tuple[str, int | None]:
