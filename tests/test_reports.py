@@ -210,3 +210,20 @@ def test_audit_output_is_the_same_on_every_run(runner, tmp_path):
     audit(runner, tmp_path / "b", str(CONTENT))
     for name in OUTPUTS:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("expires, as_of, expected", [
+    ("2026-12-10", "2026-12-01", '<p class="warning">'),  # allowed, and the report warns it runs out
+    ("2026-11-30", "2026-12-01", "Renew your subscription with <strong>Anadolu Ajansı</strong> (it expired on 2026-11-30)"),
+])
+def test_agreements_show_as_warnings_or_remedies(runner, tmp_path, expires, as_of, expected):
+    config = tmp_path / "compliance.yaml"
+    config.write_text(f"agreements:\n  - source: aa\n    kind: subscription\n    expires: {expires}\n")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["audit", "--config", str(config), "--as-of", as_of,
+                                  str(CONTENT / "aa-subscribed.txt"), "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    html = (out / "permission.html").read_text()
+    assert expected in html
+    if "warning" in expected:
+        assert "expires on 2026-12-10 (9 days)" in html and "valid until 2026-12-10" in html
