@@ -11,6 +11,7 @@ from .detect import RuleTimeout, detect
 from .document import Document
 from .config import Config
 from .errors import ConfigError, UserError
+from .excerpt import with_context
 from .link import link, origin_findings
 from .load import load_path
 from .models import Agreement, DocumentResult, Reason, Report
@@ -107,7 +108,7 @@ class Checker:
             return failed(doc.path, "internal-error", f"internal error in stage '{stage}': {type(exc).__name__}: {exc}")
         return DocumentResult(
             path=doc.path, verdict=decision.verdict, sources=sources, notices=notices,
-            findings=det.findings, duties=decision.duties, reasons=decision.reasons,
+            findings=with_context(doc, det.findings), duties=decision.duties, reasons=decision.reasons,
             warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding)
 
 

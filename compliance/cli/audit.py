@@ -21,11 +21,13 @@ from .common import build, checker_options, exit_code, jobs_option, user_errors
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: this machine; dask: a Dask cluster (sharded, resumable; accepts .jsonl exports).")
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: an existing scheduler (default: a local cluster).")
+@click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of your own templates; each overrides the built-in one of the same name.")
 @checker_options
 @user_errors
 def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str, scheduler: str | None,
-          config_path, extra_rules, as_of, fail_on) -> None:
-    """Audit a content folder: write report.json, a permission report and an attribution report."""
+          template_dir: Path | None, config_path, extra_rules, as_of, fail_on) -> None:
+    """Audit a content folder: write report.json, permission and attribution reports (HTML, Markdown, text)."""
     checker, config = build(config_path, extra_rules, as_of)
     if engine == "dask":
         from ..engines import dask as dask_engine
@@ -34,7 +36,7 @@ def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str, schedu
     else:
         results = list(check_many(checker, collect(paths), jobs))
     report = Report.of(results)
-    written = write_reports(report, checker.rules, out_dir)
+    written = write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(summary_line(report))

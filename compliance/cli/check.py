@@ -8,7 +8,7 @@ import click
 from ..engines.local import check_many
 from ..models import Report
 from ..paths import collect
-from ..report import FORMATS
+from ..report import FORMATS, FormatOptions
 from .common import build, checker_options, exit_code, jobs_option, user_errors
 
 
@@ -22,5 +22,6 @@ def check(paths: tuple[Path, ...], fmt: str, jobs: int, config_path, extra_rules
     """Check files or folders and print each document's decision and why."""
     checker, config = build(config_path, extra_rules, as_of)
     report = Report.of(list(check_many(checker, collect(paths), jobs)))
-    click.echo(FORMATS[fmt](report), nl=False)
-    raise SystemExit(exit_code(report, fail_on or config.fail_on))
+    level = fail_on or config.fail_on
+    click.echo(FORMATS[fmt](report, FormatOptions(checker.rules, level)), nl=False)
+    raise SystemExit(exit_code(report, level))
