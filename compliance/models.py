@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA = "compliance-report/1"
 
@@ -179,14 +179,24 @@ class Report(Model):
         return self.model_dump_json(by_alias=True, indent=indent)
 
 
+# What an agreement may permit: the rules' actions plus the media a contract may cover.
+Permit = Literal[Action, "photos", "video"]
+
+
 class Agreement(Model):
     """A contract or subscription the publisher holds with a source."""
 
     source: str
     kind: Literal["subscription", "written_contract", "syndication", "open_licence"] = "subscription"
-    permits: frozenset[str] | None = None
+    permits: frozenset[Permit] | None = None
     territory: list[str] | None = None
     channels: list[str] | None = None
     starts: date | None = None
     expires: date | None = None
     credit: str | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Agreement:
+        if self.starts and self.expires and self.starts > self.expires:
+            raise ValueError(f"starts ({self.starts}) is after expires ({self.expires})")
+        return self

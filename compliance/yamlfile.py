@@ -60,7 +60,7 @@ def _scalar(node: yaml.Node, path: Path, error: type[UserError]) -> Any:
         raise error("keys must be plain values", str(path), node.start_mark.line + 1)
     try:
         return yaml.SafeLoader("").construct_object(node)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
         raise error(f"invalid value: {exc}", str(path), node.start_mark.line + 1) from None
 
 
@@ -70,7 +70,7 @@ def validation_error(exc: ValidationError, path: Path, lines: LineMap, base: Loc
     first = exc.errors()[0]
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     field = ".".join(str(p) for p in loc)
-    msg = first["msg"]
+    msg = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         msg = f"unknown key '{loc[-1]}'"
     elif field:
