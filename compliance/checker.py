@@ -13,9 +13,10 @@ from .errors import ConfigError, UserError
 from .link import link, origin_findings
 from .load import load_path
 from .models import Agreement, DocumentResult, Reason, Report
-from .paths import collect
+from .paths import FileFilter, collect
 from .ruleset import RuleSet, builtin_rules_dir
 from .segment import segment
+from .waivers import Waivers, apply_waivers, load_waivers, unused_waivers
 
 
 class Checker:
@@ -25,19 +26,28 @@ class Checker:
     """
 
     def __init__(self, rules: RuleSet | None = None, agreements: Iterable[Agreement] = (), *,
-                 as_of: date | None = None, warn_days: int = 30):
+                 as_of: date | None = None, warn_days: int = 30, waivers: Waivers = Waivers(),
+                 select: FileFilter | None = None, credit_style: str = "{credit}"):
         self.rules = rules if rules is not None else RuleSet.load()
         self.context = Context(self.rules, tuple(agreements), as_of or date.today(), warn_days)
+        self.waivers = waivers
+        self.select = select  # the config's include/exclude globs, for folders and file lists
+        self.credit_style = credit_style  # the house style of credit lines
 
     @classmethod
     def from_config(cls, config: Config | None = None, *, as_of: date | None = None) -> Checker:
         """A checker with the config's rule packs and agreements (built-in rules alone by default)."""
         config = config or Config()
         rules = RuleSet.load(config.rule_packs(builtin_rules_dir()), config.disable)
-        for agreement in config.agreements:
+        for i, agreement in enumerate(config.agreements):
             if agreement.source not in rules.sources:
-                raise ConfigError(f"agreement names unknown source '{agreement.source}'")
-        return cls(rules, config.agreements, as_of=as_of or config.as_of, warn_days=config.warn_days)
+                where = config.origin(f"agreements.{i}")
+                raise ConfigError(f"agreement names unknown source '{agreement.source}' (see 'compliance rules "
+                                  "list --kind source')", *(where or ()))
+        waivers_path = config.waivers_path()
+        return cls(rules, config.agreements, as_of=as_of or config.as_of, warn_days=config.warn_days,
+                   waivers=load_waivers(waivers_path, rules) if waivers_path else Waivers(),
+                   select=config.file_filter(), credit_style=config.credit_style)
 
     def check_text(self, text: str, *, path: str = "<text>", metadata: dict[str, Any] | None = None) -> DocumentResult:
         return self.check_document(Document(path=path, text=text, metadata=metadata or {}))
@@ -51,13 +61,29 @@ class Checker:
         return self.check_document(doc)
 
     def iter_check(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
-        for path in collect(paths):
+        for path in collect(paths, self.select):
             yield self.check_path(path)
 
     def check_paths(self, paths: Iterable[str | Path]) -> Report:
-        return Report.of(list(self.iter_check(paths)))
+        return self.report(self.iter_check(paths))
+
+    def report(self, results: Iterable[DocumentResult]) -> Report:
+        """The run's report, with the file waivers that waived nothing in it."""
+        documents = list(results)
+        return Report.of(documents, unused_waivers(self.waivers, documents))
 
     def check_document(self, doc: Document) -> DocumentResult:
+        """The decision in the house credit style, with the editors' waivers applied after it."""
+        result = self._decide(doc)
+        try:
+            styled = [d.model_copy(update={"text": self.credit_style.format(credit=d.text)})
+                      if d.type == "attribute" else d for d in result.duties]
+            return apply_waivers(result.model_copy(update={"duties": styled}), doc, self.waivers, self.rules,
+                                 self.context.as_of)
+        except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
+            return failed(doc.path, "internal-error", f"internal error in stage 'waivers': {type(exc).__name__}: {exc}")
+
+    def _decide(self, doc: Document) -> DocumentResult:
         """Never raises for a bad document: any failure becomes a ``review`` that says what broke."""
         stage = "detect"
         try:
