@@ -5,6 +5,8 @@ import click
 
 from .. import __version__
 from . import audit, check, rules
+from . import config as config_command
+from . import init as init_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,3 +18,5 @@ def main() -> None:
 main.add_command(check.check)
 main.add_command(audit.audit)
 main.add_command(rules.rules)
+main.add_command(config_command.config_group)
+main.add_command(init_command.init)
