@@ -22,7 +22,7 @@ from .errors import ConfigError
 from .models import Agreement, Model
 from .paths import FileFilter
 from .report import FORMATS
-from .yamlfile import LineMap, load_yaml, validation_error
+from .yamlfile import LineMap, load_list, load_yaml, validation_error
 
 CONFIG_NAMES = ("compliance.yaml", ".compliance.yaml")
 PYPROJECT = "pyproject.toml"
@@ -180,17 +180,7 @@ def _add_agreements_file(config: Config) -> Config:
 
 def load_agreements(path: Path) -> tuple[list[Agreement], list[Origin]]:
     """An agreements file: a mapping with one key, ``agreements``, holding the list."""
-    data, lines = load_yaml(path, ConfigError)
-    data = {} if data is None else data
-    if not isinstance(data, dict):
-        raise ConfigError("an agreements file is a mapping with the key 'agreements'", str(path), 1)
-    for key in data:
-        if key != "agreements":
-            raise ConfigError(f"unknown key '{key}' (an agreements file has only 'agreements')",
-                              str(path), lines.line_of((key,)))
-    items = data.get("agreements") or []
-    if not isinstance(items, list):
-        raise ConfigError("agreements: a list of agreements", str(path), lines.line_of(("agreements",)))
+    items, lines = load_list(path, "agreements", ConfigError)
     agreements = []
     for i, item in enumerate(items):
         try:

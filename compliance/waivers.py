@@ -33,7 +33,7 @@ from .errors import ConfigError
 from .models import VERDICT_RANK, DocumentResult, Model, Reason, Verdict, WaivedReason, Waiver
 from .paths import GLOB_CHARS, walk, match, relative_to
 from .ruleset import RuleSet
-from .yamlfile import load_yaml, validation_error
+from .yamlfile import load_list, validation_error
 
 # Reasons the pipeline gives without a policy rule that may still be waived (always ``review``).
 BUILTIN_REASONS = {"no-decision": "review"}
@@ -65,15 +65,7 @@ class Waivers:
 
 def load_waivers(path: Path, rules: RuleSet) -> Waivers:
     """Read a waivers file; bad entries and unknown rule ids are errors naming file and line."""
-    data, lines = load_yaml(path, ConfigError)
-    data = {} if data is None else data
-    if not isinstance(data, dict) or set(data) - {"waivers"}:
-        extra = next(iter(set(data) - {"waivers"}), None) if isinstance(data, dict) else None
-        raise ConfigError("a waivers file is a mapping with one key, 'waivers'", str(path),
-                          lines.line_of((extra,)) if extra else 1)
-    items = data.get("waivers") or []
-    if not isinstance(items, list):
-        raise ConfigError("waivers: a list of waivers", str(path), lines.line_of(("waivers",)))
+    items, lines = load_list(path, "waivers", ConfigError)
     entries = []
     for i, item in enumerate(items):
         line = lines.line_of(("waivers", i))

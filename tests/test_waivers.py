@@ -98,7 +98,7 @@ def test_waiving_one_reason_keeps_the_strictest_of_the_rest(tmp_path, rules):
      "waiver names unknown rule 'policy.made-up' (see 'compliance rules list')"),
     ("waivers:\n  - path: a.md\n    rule: policy.no-evidence\n    reason: ok\n    approved_by: Desk\n"
      "    approved_on: 2026-01-01\n", 6, "unknown key 'approved_on'"),
-    ("exceptions: []\n", 1, "a waivers file is a mapping with one key, 'waivers'"),
+    ("exceptions: []\n", 1, "unknown key 'exceptions' (this file has one key, 'waivers')"),
 ])
 def test_waiver_file_errors_name_file_and_line(tmp_path, rules, runner, monkeypatch, text, line, message):
     (tmp_path / "waivers.yaml").write_text(text)
