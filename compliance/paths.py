@@ -73,9 +73,7 @@ def relative_to(path: Path, base: Path) -> str:
 
 def match(pattern: str, rel: str) -> bool:
     """Whether ``rel`` (or a folder it lies in) matches ``pattern``."""
-    rx = _compile(pattern)
-    parts = rel.split("/")
-    return any(rx.fullmatch("/".join(parts[:n])) for n in range(len(parts), 0, -1))
+    return _compile(pattern).fullmatch(rel) is not None
 
 
 @lru_cache(maxsize=512)
@@ -106,4 +104,5 @@ def _compile(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(c))
             i += 1
-    return re.compile(("" if anchored else "(?:.*/)?") + "".join(out))
+    # ``(?:/.*)?``: a pattern that matches a folder matches every file under it.
+    return re.compile(("" if anchored else "(?:.*/)?") + "".join(out) + "(?:/.*)?")

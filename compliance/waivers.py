@@ -23,6 +23,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -31,7 +32,7 @@ from pydantic import Field, ValidationError
 from .document import Document
 from .errors import ConfigError
 from .models import VERDICT_RANK, DocumentResult, Model, Reason, Verdict, WaivedReason, Waiver
-from .paths import GLOB_CHARS, walk, match, relative_to
+from .paths import GLOB_CHARS, match, relative_to, walk
 from .ruleset import RuleSet
 from .yamlfile import load_list, validation_error
 
@@ -59,8 +60,20 @@ class Waivers:
     base: Path = Path(".")
 
     def covering(self, path: str) -> list[Waiver]:
+        if not self.entries:
+            return []
         rel = relative_to(Path(path), self.base)
-        return [w for w in self.entries if match(w.path, rel)]
+        folders = rel.split("/")[:-1]
+        roots = ["/".join(folders[:n]) for n in range(len(folders) + 1)]
+        return [w for root in roots for w in self._by_root.get(root, ()) if match(w.path, rel)]
+
+    @cached_property
+    def _by_root(self) -> dict[str, list[Waiver]]:
+        """Waivers by the folder their pattern names before any glob, so a lookup costs the path's depth."""
+        out: dict[str, list[Waiver]] = {}
+        for w in self.entries:
+            out.setdefault(_literal_root(w.path), []).append(w)
+        return out
 
 
 def load_waivers(path: Path, rules: RuleSet) -> Waivers:
