@@ -53,7 +53,7 @@ def test_two_yaml_configs_in_one_folder_are_an_error(runner, project):
     assert "keep one" in result.output
 
 
-def test_pyproject_table_is_used_when_there_is_no_yaml_config(runner, project):
+def test_pyproject_table_is_used_when_there_is_no_yaml_config(runner, project, monkeypatch):
     (project / "pyproject.toml").write_text(
         '[project]\nname = "newsroom"\n\n[tool.compliance]\nfail_on = "review"\n\n'
         '[[tool.compliance.agreements]]\nsource = "aa"\nexpires = 2027-01-31\n')
@@ -62,13 +62,17 @@ def test_pyproject_table_is_used_when_there_is_no_yaml_config(runner, project):
     assert rows["fail_on"].endswith("# pyproject.toml:5")
     assert rows["  - {source"].endswith("# pyproject.toml:7")
     assert "expires: '2027-01-31'" in rows["  - {source"]
-    # A yaml config anywhere up the tree comes first.
+    # From a subfolder: a nearer pyproject.toml without [tool.compliance] is skipped ...
+    (project / "desk" / "pyproject.toml").write_text('[project]\nname = "desk"\n')
+    monkeypatch.chdir(project / "desk" / "today")
+    assert show(runner)[0].output.startswith("# config file: ../../pyproject.toml\n")
+    # ... and a yaml config in any parent comes before any pyproject.toml.
     (project / "desk" / "compliance.yaml").write_text("warn_days: 3\n")
-    (project / "desk" / "pyproject.toml").write_text('[project]\nname = "desk"\n')  # no [tool.compliance]: skipped
-    result = runner.invoke(main, ["config", "show"], catch_exceptions=False)
-    assert "pyproject" in result.output  # from the root, the desk/ config is not a parent
-    runner_result = runner.invoke(main, ["check", "desk/today/port.txt", "--config", "desk/compliance.yaml"])
-    assert runner_result.exit_code == 1  # --config wins: no AA agreement there
+    assert show(runner)[0].output.startswith("# config file: ../compliance.yaml\n")
+    # --config wins over both.
+    result = runner.invoke(main, ["check", "port.txt", "--config", str(project / "pyproject.toml"),
+                                  "--as-of", "2026-06-01"])
+    assert result.exit_code == 0, result.output  # the AA agreement in pyproject.toml applies
 
 
 def test_pyproject_errors_name_the_line_of_the_key(runner, project):
