@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 
 from ..engines.local import check_many
-from ..models import Report
 from ..paths import collect
 from ..report.render import write_reports
 from ..report.text import summary_line
@@ -34,8 +33,8 @@ def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str, schedu
 
         results = dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
     else:
-        results = list(check_many(checker, collect(paths), jobs))
-    report = Report.of(results)
+        results = list(check_many(checker, collect(paths, checker.select), jobs))
+    report = checker.report(results)
     written = write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
     for path in written:
         click.echo(f"wrote {path}", err=True)

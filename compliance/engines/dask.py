@@ -19,7 +19,7 @@ from ..checker import Checker, failed
 from ..config import Config
 from ..errors import UserError
 from ..models import DocumentResult
-from ..paths import collect
+from ..paths import FileFilter, collect
 from ..report.render import write_atomic
 
 SHARD_FILES = 500
@@ -35,11 +35,11 @@ class Shard:
     jsonl: str | None = None
 
 
-def plan(inputs: Iterable[Path], shard_files: int = SHARD_FILES) -> list[Shard]:
+def plan(inputs: Iterable[Path], select: FileFilter | None = None, shard_files: int = SHARD_FILES) -> list[Shard]:
     """Shards named by a hash of their members, so adding files redoes only the shards they join."""
     jsonl = [p for p in map(Path, inputs) if p.is_file() and p.suffix == ".jsonl"]
     rest = [p for p in map(Path, inputs) if p not in jsonl]
-    files = [str(p) for p in collect(rest)]
+    files = [str(p) for p in collect(rest, select)]
     shards = [Shard(_hash(str(p.resolve()), str(p.stat().st_size), str(p.stat().st_mtime_ns)), jsonl=str(p))
               for p in jsonl]
     for i in range(0, len(files), shard_files):
@@ -96,10 +96,10 @@ def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | Non
         from distributed import Client, LocalCluster
     except ImportError:
         raise UserError("the Dask engine needs the 'dask' extra: pip install 'news-compliance[dask]'") from None
-    shards = plan(inputs)
+    checker = Checker.from_config(config, as_of=as_of)  # fail here, once, on a bad config or rule pack
+    shards = plan(inputs, checker.select)
     shard_dir = out_dir / "shards"
     shard_dir.mkdir(parents=True, exist_ok=True)
-    Checker.from_config(config, as_of=as_of)  # fail here, once, on a bad config or rule pack
     if scheduler:
         client = Client(scheduler)
     else:
