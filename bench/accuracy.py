@@ -98,8 +98,11 @@ def found(result: DocumentResult, what: str) -> frozenset[str]:
 def load_cases(root: Path = EVAL_DIR) -> list[Case]:
     cases, seen = [], {}
     for path in sorted(root.glob("*.yaml")):
-        data = yaml.compose(path.read_text(encoding="utf-8"))
-        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        try:
+            data = yaml.compose(path.read_text(encoding="utf-8"))
+            items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not valid YAML: {exc}") from None
         for node, item in zip(data.value if data else [], items):
             where = f"{path.relative_to(root.parent.parent)}:{node.start_mark.line + 1}"
             unknown = set(item) - CASE_KEYS
@@ -210,7 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--by-category", action="store_true", help="verdict accuracy per case category")
     args = ap.parse_args(argv)
     rules = RuleSet.load([builtin_rules_dir(), *args.rules])
-    print(report(evaluate(rules), args.by_category))
+    try:
+        print(report(evaluate(rules), args.by_category))
+    except ValueError as exc:  # a broken case file: say which, no traceback
+        print(f"accuracy: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -39,7 +39,8 @@ _SENTENCE_END = regex.compile(r"[.!?:;\"”»]")
 # Where several tags share one position: ``(dpa/AFP)``, ``(Jane Doe, AFP)``, ``(ANSA e AFP)``.
 _TAG_SPLIT = regex.compile(r"\s*[/,;+&]\s*|\s+(?:and|und|et|y|e|ve|with|avec|mit|con|и)\s+")
 # Where a notice's sentence starts: after a sentence end, a label colon or a separator.
-_CLAUSE_START = regex.compile(r"(?:(?<!(?<!\w)\w)[.!?。！？;:|•·)\]](?=\s|$)|\s[-–—]\s)")  # U.S. goes on
+# (A full stop ends a sentence as notice patterns see it, ``U.S. federal`` included.)
+_CLAUSE_START = regex.compile(r"(?:[.!?。！？;:|•·)\]](?=\s|$)|\s[-–—]\s)")
 _SENTENCE_SPLIT = regex.compile(r"(?<!(?<!\w)\w)[.!?。！？]\s")
 _TAIL = regex.compile(r"[^.!?。！？|•·\n]*")  # the rest of a sentence
 _COPYRIGHT = regex.compile(r"©|\(c\)|copyright|\b(?:19|20)\d\d\b", regex.IGNORECASE)
@@ -73,7 +74,7 @@ def _mojibake_class() -> regex.Pattern[str]:
 
 _MOJIBAKE = _mojibake_class()
 _LOST_LETTER = regex.compile(r"\p{L}[?\ufffd]+\p{L}|(?<![\p{L}\p{N}])[?\ufffd]+\p{Lu}{2}|\ufffd")
-_URL = regex.compile(r"\S*(?:://|www\.)\S*")
+_URL = regex.compile(r"(?:\b[a-z][a-z0-9+.\-]{1,15}://|\bwww\.)\S*", regex.IGNORECASE)
 
 
 class RuleTimeout(Exception):
@@ -238,13 +239,15 @@ def _resolve(rs: RuleSet, hits: _Hits, line: str, s0: int, ps: int, pe: int, m: 
     ids = rs.resolve(tag)
     if ids:
         return s0 + ps, s0 + pe, ids[0], 1.0
-    # In scripts written without spaces the group may take more or less than the tag
-    # (``新华社北京``): a known alias flush with one end of it, joined without a space, is the tag.
+    # The group may take more or less than the tag: a known alias flush with one end of it is the
+    # tag when it takes in the whole group (``RFE/RL``, where the group stops at the slash) or,
+    # in scripts written without spaces, when the two are joined (``新华社北京``).
     ms, me = s0 + m.start(), s0 + m.end()
     for start, end, sid, _ in hits.within(ms, me):
         if start == s0 + ps or end == s0 + pe:
             joined = line[min(start - s0, ps):max(end - s0, pe)]
-            if all(_unspaced(c) or c.isdigit() for c in joined):
+            whole = start <= s0 + ps and s0 + pe <= end and not any(c.isspace() for c in joined)
+            if whole or all(_unspaced(c) or c.isdigit() for c in joined):
                 return start, end, sid, 1.0
     affix = _affix(rs, line, ps, pe) if multi else None
     if affix is not None:
@@ -374,7 +377,7 @@ def _reported(doc: Document, cn: CompiledNotice, start: int, end: int, core: int
     since = max((e for s, e in spans if s0 <= e <= start), default=s0)  # after the last notice or tag
     after = core + len(next((kw for kw in cn.rule.keywords if doc.text[core:core + len(kw)].lower()
                              == kw.lower()), ""))
-    apart = [(s, e) for s, e in spans if e <= start or s >= end]  # notices that overlap say the same thing
+    apart = [(s, e) for s, e in spans if e <= start or s > start]  # one that starts with it says the same thing
     return _prose(doc, since, start, apart) and _prose(doc, after, e0, apart)
 
 

@@ -29,8 +29,8 @@ TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
 TAGS_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n.]|\.(?!\s)){0,58}?)"
 EMPTY_GROUP = r"(?P<tag>[ \t\u00a0]*)"
 # What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence
-# (a full stop inside ``4.0``, or after a single letter as in ``U.S. federal``, does not).
-SENTENCE_CHAR = r"(?:[^.!?\n]|[.!?](?=\S)|(?<=(?<!\w)\w)\.)"
+# (a full stop inside ``4.0`` or ``U.S.`` does not).
+SENTENCE_CHAR = r"(?:[^.!?\n]|[.!?](?=\S))"
 MESSAGE_FIELDS = {"source", "name", "quote", "tag", "expires", "starts", "license",
                   "credit", "contact", "agreement", "holder", "url", "count"}
 REGEX_TIMEOUT = 1.0  # seconds per rule call; a runaway pattern is reported, not waited on
