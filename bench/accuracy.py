@@ -1,6 +1,6 @@
 """Measure detection and decision accuracy on the labeled evaluation set in ``bench/eval/``.
 
-    python bench/accuracy.py [--rules PACK]... [--misses] [--by-category]
+    python bench/accuracy.py [--rules PACK]... [--set DIR] [--by-category]
 
 Each case is a short article or excerpt with labels: the sources its copy comes from, the
 notice types it carries, the notice holder and licence where there is one, and the verdict
@@ -104,7 +104,7 @@ def load_cases(root: Path = EVAL_DIR) -> list[Case]:
         except yaml.YAMLError as exc:
             raise ValueError(f"{path}: not valid YAML: {exc}") from None
         for node, item in zip(data.value if data else [], items):
-            where = f"{path.relative_to(root.parent.parent)}:{node.start_mark.line + 1}"
+            where = f"{_shown(path)}:{node.start_mark.line + 1}"
             unknown = set(item) - CASE_KEYS
             if unknown or item.get("verdict") not in VERDICTS or not item.get("id") or not item.get("text"):
                 raise ValueError(f"{where}: a case needs id, text and verdict (allow/review/deny); "
@@ -123,6 +123,14 @@ def load_cases(root: Path = EVAL_DIR) -> list[Case]:
                 encoding=item.get("encoding"), format=item.get("format", "text"),
                 categories=tuple(item.get("categories") or ())))
     return cases
+
+
+def _shown(path: Path) -> Path:
+    """A case file's path as typed from here, when it lies below the current folder."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def evaluate(rules: RuleSet | None = None, cases: list[Case] | None = None) -> Evaluation:
@@ -210,11 +218,12 @@ def report(ev: Evaluation, by_category: bool = False) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rules", action="append", type=Path, default=[], help="an extra rule pack (repeatable)")
+    ap.add_argument("--set", type=Path, default=EVAL_DIR, help="a folder of labeled cases (default: bench/eval)")
     ap.add_argument("--by-category", action="store_true", help="verdict accuracy per case category")
     args = ap.parse_args(argv)
     rules = RuleSet.load([builtin_rules_dir(), *args.rules])
     try:
-        print(report(evaluate(rules), args.by_category))
+        print(report(evaluate(rules, load_cases(args.set)), args.by_category))
     except ValueError as exc:  # a broken case file: say which, no traceback
         print(f"accuracy: error: {exc}", file=sys.stderr)
         return 2

@@ -53,8 +53,17 @@ def test_a_wrong_label_is_reported_as_a_miss_and_unknown_sources_as_pending(chec
     assert "verdict accuracy: 0.000" in printed and "[labelled-wrong]" in printed
 
 
-def test_the_script_prints_precision_recall_and_misses(capsys):
-    assert bench.main([]) == 0
+def test_the_script_prints_precision_recall_and_misses(capsys, tmp_path):
+    (tmp_path / "cases.yaml").write_text('- id: ap\n  text: "WASHINGTON (AP) — Lawmakers met."\n'
+                                         '  sources: [ap]\n  verdict: deny\n', encoding="utf-8")
+    assert bench.main(["--set", str(tmp_path), "--by-category"]) == 0
     out = capsys.readouterr().out
-    for line in ("sources:      precision", "notice types: precision", "verdict deny", "verdict accuracy:", "misses:"):
+    for line in ("cases: 1 (1 scored, 0 pending)", "sources:      precision 1.000  recall 1.000",
+                 "notice types: precision", "verdict deny   precision 1.000", "verdict accuracy: 1.000", "misses: 0"):
         assert line in out
+
+
+def test_a_broken_case_file_is_named_not_a_traceback(capsys, tmp_path):
+    (tmp_path / "bad.yaml").write_text("- id: x\n  text: hi\n", encoding="utf-8")
+    assert bench.main(["--set", str(tmp_path)]) == 2
+    assert "bad.yaml:1: a case needs id, text and verdict" in capsys.readouterr().err
