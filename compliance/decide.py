@@ -14,7 +14,8 @@ from typing import Iterable
 
 from .license import license_url
 from .link import notice_terms, registry_terms
-from .models import VERDICT_RANK, Agreement, Duty, Finding, Notice, Reason, Segment, Source, SourceRef, Terms, Verdict
+from .models import (VERDICT_RANK, Agreement, Duty, Finding, Notice, Reason, Role, Segment, Source, SourceRef,
+                     Terms, Verdict)
 from .ruleset import RuleSet
 from .ruleset.kinds.policy import Rule as Policy
 from .ruleset.kinds.policy import When
@@ -47,7 +48,7 @@ class Statement:
     """What is known about one source's copy in this document."""
 
     source: Source
-    role: str
+    role: Role
     terms: Terms
     notices: list[Notice]
     agreement_status: str

@@ -44,9 +44,11 @@ _CLAUSE_START = regex.compile(r"(?:[.!?。！？;:|•·)\]](?=\s|$)|\s[-–—]
 _SENTENCE_SPLIT = regex.compile(r"(?<!(?<!\w)\w)[.!?。！？]\s")
 _TAIL = regex.compile(r"[^.!?。！？|•·\n]*")  # the rest of a sentence
 _COPYRIGHT = regex.compile(r"©|\(c\)|copyright|\b(?:19|20)\d\d\b", regex.IGNORECASE)
+# The words that open a byline, in the languages of the packs.
+BYLINE = r"(?:By|Von|Par|Por|Di|Door|Av|Muhabir|Reporter|Yazan|Text|Texto|Autor|Author)"
 # Bylines and signatures that name people, whose initials may close the article: ``(JD)``.
 _PERSON = regex.compile(
-    r"(?:^[ \t]*(?:By|Von|Par|Por|Di|Door|Av|Muhabir|Reporter|Yazan|Text|Texto|Autor|Author)\s*:?\s+"
+    rf"(?:^[ \t]*{BYLINE}\s*:?\s+"
     r"|(?:Reporting|Writing|Editing|Additional reporting)\s+by\s+)"
     r"(?P<name>\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}[\p{L}'’\-]+){1,3})", regex.MULTILINE)
 _QUOTES = {"“": "”", "«": "»", "„": "“”", "「": "」", "『": "』", "‹": "›", '"': '"'}

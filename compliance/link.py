@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .detect import Detection
 from .license import license_terms
-from .models import Finding, Notice, Segment, SourceRef, Terms
+from .models import Finding, Notice, Role, Segment, SourceRef, Terms
 from .ruleset import RuleSet
 from .segment import segment_index, trailing_lines
 
@@ -54,7 +54,7 @@ def link(det: Detection, segments: list[Segment], rs: RuleSet) -> Linked:
     return Linked(sources, notices, findings, origins)
 
 
-def _role(findings: list[Finding]) -> str:
+def _role(findings: list[Finding]) -> Role:
     if any(f.kind in ("source_tag", "holder") or (f.kind == "credit" and f.material == "text") for f in findings):
         return "origin"
     if any(f.kind == "signature" for f in findings):
@@ -80,10 +80,10 @@ def _coverage(segments: list[Segment], origins: list[Finding]) -> dict[str, set[
     for i, seg in enumerate(segments):
         if seg.kind not in CONTENT:
             continue
-        assets = [f for f in at[i] if f.material in ("photos", "video")]
-        for f in assets:
-            cover[f.source].add(i)
-        text = {f.source for f in at[i] if f not in assets and f.kind != "holder"}
+        for f in at[i]:
+            if f.material in ("photos", "video"):
+                cover[f.source].add(i)
+        text = {f.source for f in at[i] if f.material not in ("photos", "video") and f.kind != "holder"}
         if seg.kind == "dateline":
             close()
             block, owners = [i], text

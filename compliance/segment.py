@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import regex
 
-from .detect import Detection
+from .detect import BYLINE, Detection
 from .document import Document
 from .models import Finding, Segment
 
 HEADLINE_MAX = 200
 CREDIT_WORDS = 12  # a line this short that carries a credit or signature is a credits line
-_BYLINE = regex.compile(r"^\s*(?:By|Von|Par|Por|Di|Door|Av|Muhabir|Reporter|Yazan)\s*:?\s+\p{Lu}")
+_BYLINE = regex.compile(rf"^\s*{BYLINE}\s*:?\s+\p{{Lu}}")
 _WORD = regex.compile(r"\w+")
 
 
