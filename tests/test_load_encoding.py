@@ -1,0 +1,72 @@
+"""Encodings: what a newsroom's files come in, detected, reported, and refused when unsure."""
+from __future__ import annotations
+
+import codecs
+import json
+
+import pytest
+
+from compliance.cli import main
+
+TURKISH = ("DİYARBAKIR (İLKHA) - Şehrin tarihî çarşısında düzenlenen törene katılan öğrenciler, "
+           "ılık bir sabahta yürüyüş yaptı. İl müdürü, projenin gelecek ay başlayacağını açıkladı.\n")
+ARABIC = ("قال مسؤولون في المدينة يوم الاثنين إن أعمال الصيانة في الجسر القديم ستنتهي قبل نهاية "
+          "الشهر المقبل، وإن حركة المرور ستعود إلى طبيعتها. (أ ف ب)\n")
+FRENCH = ("PARIS (AFP) - Le maire a présenté mercredi un « plan d’été » pour les rivières de la région, "
+          "a-t-il déclaré à la presse. Les élèves étaient très nombreux.\n")
+
+
+@pytest.mark.parametrize(("text", "encoding", "reported", "source"), [
+    (TURKISH, "windows-1254", "windows-1254", "ilkha"),
+    (ARABIC, "windows-1256", "windows-1256", "afp"),
+    (FRENCH, "windows-1252", "windows-1252", "afp"),
+    # ISO-8859-9 and windows-1254 encode Turkish letters with the same bytes; WHATWG treats the
+    # label as windows-1254, and so does the report unless the file declares its charset.
+    (TURKISH, "iso-8859-9", "windows-1254", "ilkha"),
+    (TURKISH, "utf-8", "utf-8", "ilkha"),
+    (TURKISH, "utf-8-sig", "utf-8-sig", "ilkha"),
+    (TURKISH, "utf-16", "utf-16le", "ilkha"),  # with a byte-order mark
+    (ARABIC, "utf-16-le", "utf-16le", "afp"),  # without one
+    (TURKISH, "utf-16-be", "utf-16be", "ilkha"),
+])
+def test_encoding_round_trips_and_is_reported(checker, tmp_path, text, encoding, reported, source):
+    path = tmp_path / "story.txt"
+    path.write_bytes(text.encode(encoding))
+    result = checker.check_path(path)
+    assert result.error is None
+    assert result.encoding == reported
+    assert [s.id for s in result.sources] == [source]
+    tag = next(f for f in result.findings if f.kind == "source_tag")
+    assert tag.text in text and text.splitlines()[tag.line - 1][tag.column - 1:].startswith(tag.text)
+
+
+def test_detected_encoding_is_in_the_json_report(runner, tmp_path):
+    (tmp_path / "tr.txt").write_bytes(TURKISH.encode("windows-1254"))
+    result = runner.invoke(main, ["check", "--format", "json", str(tmp_path / "tr.txt")])
+    doc = json.loads(result.output)["documents"][0]
+    assert doc["encoding"] == "windows-1254"
+    assert doc["verdict"] == "deny"
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (b"Ann\xfd", "ambiguous"),  # Anný or Annı: nothing in the bytes tells
+    (bytes(range(0x80, 0x100)) * 3, "not plausibly"),  # no legacy encoding reads as words
+    (b"\xc0\xc1\xc2 \xe0\xe1", "mix scripts"),  # only windows-1256 is left, and it mixes scripts in a word
+    ("Yetkililer açıkladı. ".encode() * 3 + b"\xfd", "mostly UTF-8"),
+])
+def test_unsure_detection_is_refused_never_guessed(runner, tmp_path, data, why):
+    path = tmp_path / "odd.txt"
+    path.write_bytes(data)
+    result = runner.invoke(main, ["check", "--format", "json", str(path)])
+    assert result.exit_code == 3
+    doc = json.loads(result.output)["documents"][0]
+    assert doc["verdict"] == "review"
+    assert doc["path"] == str(path)
+    assert "cannot decode" in doc["error"] and why in doc["error"]
+
+
+def test_bom_is_not_part_of_the_text(checker, tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(codecs.BOM_UTF8 + "ANKARA (AA) - Officials met.".encode())
+    tag = next(f for f in checker.check_path(path).findings if f.kind == "source_tag")
+    assert (tag.line, tag.column) == (1, 9)
