@@ -11,7 +11,7 @@ from .document import Document
 from .config import Config
 from .errors import ConfigError, UserError
 from .link import link, origin_findings
-from .load import load_path
+from .load import InputSettings, load_path
 from .models import Agreement, DocumentResult, Reason, Report
 from .paths import collect
 from .ruleset import RuleSet, builtin_rules_dir
@@ -25,9 +25,10 @@ class Checker:
     """
 
     def __init__(self, rules: RuleSet | None = None, agreements: Iterable[Agreement] = (), *,
-                 as_of: date | None = None, warn_days: int = 30):
+                 as_of: date | None = None, warn_days: int = 30, inputs: InputSettings | None = None):
         self.rules = rules if rules is not None else RuleSet.load()
         self.context = Context(self.rules, tuple(agreements), as_of or date.today(), warn_days)
+        self.inputs = inputs or InputSettings()
 
     @classmethod
     def from_config(cls, config: Config | None = None, *, as_of: date | None = None) -> Checker:
@@ -37,7 +38,8 @@ class Checker:
         for agreement in config.agreements:
             if agreement.source not in rules.sources:
                 raise ConfigError(f"agreement names unknown source '{agreement.source}'")
-        return cls(rules, config.agreements, as_of=as_of or config.as_of, warn_days=config.warn_days)
+        return cls(rules, config.agreements, as_of=as_of or config.as_of, warn_days=config.warn_days,
+                   inputs=config.inputs)
 
     def check_text(self, text: str, *, path: str = "<text>", metadata: dict[str, Any] | None = None) -> DocumentResult:
         return self.check_document(Document(path=path, text=text, metadata=metadata or {}))
@@ -45,7 +47,7 @@ class Checker:
     def check_path(self, path: str | Path, display: str | None = None) -> DocumentResult:
         name = display or str(path)
         try:
-            doc = load_path(Path(path), name)
+            doc = load_path(Path(path), name, self.inputs)
         except UserError as exc:
             return failed(name, "unreadable", f"{exc.message}")
         return self.check_document(doc)
@@ -68,15 +70,16 @@ class Checker:
             sources, notices = link(det, segments, self.rules)
             stage = "decide"
             decision = decide(self.context, sources, notices, det.findings, origin_findings(det, segments))
+            stage = "locate"
+            return doc.locate(DocumentResult(
+                path=doc.path, verdict=decision.verdict, sources=sources, notices=notices,
+                findings=det.findings, duties=decision.duties, reasons=decision.reasons,
+                warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding))
         except RuleTimeout as exc:
             return failed(doc.path, "rule-timeout",
                           f"rule '{exc.rule_id}' ran out of time on this document; not checked, review by hand")
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
             return failed(doc.path, "internal-error", f"internal error in stage '{stage}': {type(exc).__name__}: {exc}")
-        return DocumentResult(
-            path=doc.path, verdict=decision.verdict, sources=sources, notices=notices,
-            findings=det.findings, duties=decision.duties, reasons=decision.reasons,
-            warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding)
 
 
 def failed(path: str, rule: str, message: str) -> DocumentResult:

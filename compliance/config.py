@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from .errors import ConfigError
+from .load.settings import InputSettings
 from .models import Agreement, Model
 from .yamlfile import load_yaml, validation_error
 
@@ -20,6 +21,7 @@ class Config(Model):
     fail_on: Literal["deny", "review"] = "deny"
     warn_days: int = Field(30, ge=0)
     as_of: date | None = None
+    inputs: InputSettings = InputSettings()
 
     base: Path = Field(default=Path("."), exclude=True)
 

@@ -65,6 +65,23 @@ def test_unsure_detection_is_refused_never_guessed(runner, tmp_path, data, why):
     assert "cannot decode" in doc["error"] and why in doc["error"]
 
 
+def test_configured_encodings_narrow_detection(runner, tmp_path):
+    """A newsroom whose legacy files are all Turkish names that one encoding; the ambiguity goes away."""
+    (tmp_path / "odd.txt").write_bytes(b"Ann\xfd")
+    cfg = tmp_path / "compliance.yaml"
+    cfg.write_text("inputs:\n  encodings: [windows-1254]\n")
+    result = runner.invoke(main, ["check", "--config", str(cfg), "--format", "json", str(tmp_path / "odd.txt")])
+    assert json.loads(result.output)["documents"][0]["encoding"] == "windows-1254"
+
+
+def test_unknown_configured_encoding_names_config_line(runner, tmp_path):
+    cfg = tmp_path / "compliance.yaml"
+    cfg.write_text("inputs:\n  encodings:\n    - windows-9999\n")
+    result = runner.invoke(main, ["check", "--config", str(cfg), str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{cfg}:3:" in result.output and "windows-9999" in result.output
+
+
 def test_bom_is_not_part_of_the_text(checker, tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes(codecs.BOM_UTF8 + "ANKARA (AA) - Officials met.".encode())
