@@ -12,6 +12,7 @@ from .config import Config
 from .errors import ConfigError, UserError
 from .link import link, origin_findings
 from .load import InputSettings, load_path
+from .metadata import with_metadata
 from .models import Agreement, DocumentResult, Reason, Report
 from .paths import collect
 from .ruleset import RuleSet, builtin_rules_dir
@@ -64,6 +65,8 @@ class Checker:
         stage = "detect"
         try:
             det = detect(doc, self.rules)
+            stage = "metadata"
+            det = with_metadata(doc, det, self.rules)
             stage = "segment"
             segments = segment(doc, det)
             stage = "link"
