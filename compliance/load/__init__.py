@@ -10,10 +10,12 @@ from typing import Callable
 
 from ..document import Document
 from ..errors import UserError
+from . import html
 from .encoding import decode
 from .settings import InputSettings
 
-FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+           ".html": "html", ".htm": "html"}
 
 
 def format_of(path: Path) -> str:
@@ -42,7 +44,7 @@ def _plain(fmt: str) -> Callable[[bytes, str, InputSettings], Document]:
 
 
 LOADERS: dict[str, Callable[[bytes, str, InputSettings], Document]] = {
-    "text": _plain("text"), "markdown": _plain("markdown"),
+    "text": _plain("text"), "markdown": _plain("markdown"), "html": html.load,
 }
 
 __all__ = ["FORMATS", "LOADERS", "InputSettings", "format_of", "load_bytes", "load_path"]
