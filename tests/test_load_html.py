@@ -44,7 +44,7 @@ def test_every_position_points_into_the_html_file(checker):
         ("headline", 27, 27), ("body", 28, 32), ("notice", 37, 37)]
 
 
-@pytest.mark.parametrize("name", ["agency-page.html", "cc-page.html"])
+@pytest.mark.parametrize("name", ["agency-page.html", "cc-page.html", "cms-export.json"])
 def test_every_letter_of_the_text_maps_to_itself_in_the_source(name):
     doc = load_path(FIXTURES / name)
     lines = (FIXTURES / name).read_text(encoding="utf-8").splitlines()
