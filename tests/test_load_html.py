@@ -1,6 +1,7 @@
 """Saved web pages: the article's text, the page's rights metadata, positions in the HTML file."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def test_every_position_points_into_the_html_file(checker):
         ("headline", 27, 27), ("body", 28, 32), ("notice", 37, 37)]
 
 
-@pytest.mark.parametrize("name", ["agency-page.html", "cc-page.html", "cms-export.json"])
+@pytest.mark.parametrize("name", ["agency-page.html", "cc-page.html", "cms-export.json", "afp-item.xml"])
 def test_every_letter_of_the_text_maps_to_itself_in_the_source(name):
     doc = load_path(FIXTURES / name)
     lines = (FIXTURES / name).read_text(encoding="utf-8").splitlines()
@@ -109,6 +110,18 @@ def test_legacy_page_uses_its_declared_charset_and_keeps_columns(checker, tmp_pa
     tag = next(f for f in result.findings if f.kind == "source_tag")
     assert (tag.text, tag.line) == ("İLKHA", 4)
     assert source_at(path, tag.line, tag.column, encoding).startswith("İLKHA")
+
+
+def test_folder_audit_picks_up_pages_exports_and_feeds(runner, tmp_path):
+    for name in ("agency-page.html", "cms-export.json", "afp-item.xml"):
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    (tmp_path / "old.htm").write_bytes((FIXTURES / "cc-page.html").read_bytes())
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    result = runner.invoke(main, ["check", "--format", "json", str(tmp_path)])
+    docs = {Path(d["path"]).name: d for d in json.loads(result.output)["documents"]}
+    assert {n: d["format"] for n, d in docs.items()} == {
+        "afp-item.xml": "newsml", "agency-page.html": "html", "cms-export.json": "cms-json", "old.htm": "html"}
+    assert all(d["verdict"] == "deny" for d in docs.values())
 
 
 def test_text_report_points_at_the_html_line(runner):

@@ -10,12 +10,12 @@ from typing import Callable
 
 from ..document import Document
 from ..errors import UserError
-from . import cms_json, html
+from . import cms_json, html, newsml
 from .encoding import decode
 from .settings import InputSettings
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-           ".html": "html", ".htm": "html", ".json": "cms-json"}
+           ".html": "html", ".htm": "html", ".json": "cms-json", ".xml": "newsml"}
 
 
 def format_of(path: Path) -> str:
@@ -44,7 +44,8 @@ def _plain(fmt: str) -> Callable[[bytes, str, InputSettings], Document]:
 
 
 LOADERS: dict[str, Callable[[bytes, str, InputSettings], Document]] = {
-    "text": _plain("text"), "markdown": _plain("markdown"), "html": html.load, "cms-json": cms_json.load,
+    "text": _plain("text"), "markdown": _plain("markdown"),
+    "html": html.load, "cms-json": cms_json.load, "newsml": newsml.load,
 }
 
 __all__ = ["FORMATS", "LOADERS", "InputSettings", "format_of", "load_bytes", "load_path"]
