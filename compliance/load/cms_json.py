@@ -31,6 +31,8 @@ def load(data: bytes, path: str, settings: InputSettings) -> Document:
         export = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise UserError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; not checked", path) from None
+    except RecursionError:
+        raise UserError("JSON nested too deeply to be an article export; not checked", path) from None
     if not isinstance(export, dict):
         raise UserError(f"a CMS export holds one article as a JSON object; this file holds {_kind(export)}: "
                         "not checked", path)

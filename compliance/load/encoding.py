@@ -57,7 +57,8 @@ def _choose(data: bytes, path: str, candidates: Sequence[str], declared: str | N
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding
-    if declared and _decodes(data, declared):
+    if declared and not declared.lower().startswith(("utf-16", "utf16", "utf-32", "utf32")) \
+            and _decodes(data, declared):  # a file in UTF-16 cannot declare it in ASCII bytes
         return declared
     if b"\x00" in data:
         return _utf16(data, path)

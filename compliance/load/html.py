@@ -68,7 +68,7 @@ def parse(source: str, path: str) -> etree._Element:
     parser = etree.HTMLParser(no_network=True, remove_comments=False, remove_pis=False, huge_tree=False)
     try:
         root = etree.fromstring(source, parser)
-    except (etree.ParserError, ValueError) as exc:
+    except (etree.LxmlError, ValueError) as exc:
         raise UserError(f"cannot parse as HTML: {exc}; not checked", path) from None
     if root is None:
         raise UserError("an empty HTML page: not checked", path)
@@ -107,7 +107,7 @@ class PageMetadata(MetadataReader):
         raw = raw.removeprefix("<!--").removesuffix("-->").strip()
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             return  # a broken JSON-LD block says nothing; the visible text is still checked
         for obj in _objects(data):
             prefix = _subject(obj)

@@ -72,7 +72,7 @@ class Aligner:
         return [min(self.cursor, max(len(src) - 1, 0))] * len(piece)
 
     def skip(self, raw: str) -> None:
-        """Move past a construct whose raw text is known (a comment)."""
+        """Move past text left out, found as it is written (a comment, a script)."""
         i = self.source.find(raw, self.cursor)
         if i != -1:
             self.cursor = i + len(raw)
@@ -233,11 +233,10 @@ def extract(root: etree._Element, aligner: Aligner, main: etree._Element | None 
 
 
 def _add(piece: str, state: _State, aligner: Aligner, out: TextBuilder) -> None:
-    if not piece:
-        return
-    offsets = aligner.locate(piece)
-    if not state.dropped:
-        out.add(piece, offsets, link=state.link, chrome=state.chrome, keep=state.keep, pre=state.pre)
+    if state.dropped:
+        aligner.skip(piece)
+    elif piece:
+        out.add(piece, aligner.locate(piece), link=state.link, chrome=state.chrome, keep=state.keep, pre=state.pre)
 
 
 def _enter(el: etree._Element, name: str, parent: _State, main: etree._Element | None) -> _State:

@@ -56,6 +56,8 @@ def parse(source: str, path: str) -> etree._Element:
         root = etree.fromstring(source.encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
         raise UserError(f"invalid XML at line {exc.lineno}: {exc.msg}; not checked", path) from None
+    except etree.LxmlError as exc:
+        raise UserError(f"cannot parse as XML: {exc}; not checked", path) from None
     if local_name(root) not in ROOTS:
         raise UserError(f"not NewsML-G2 (the root element is <{etree.QName(root).localname}>): not checked", path)
     return root
@@ -72,15 +74,15 @@ def _item(item: etree._Element, aligner: Aligner, out: TextBuilder, meta: Metada
                 out.add(str(node), aligner.locate(str(node)))
             out.br()
         elif name == "inlinexml":
-            for child in el:
+            for child in el.iterchildren(tag=etree.Element):
                 extract(child, aligner, out=out)
         elif name == "inlinedata":
             out.add(el.text or "", aligner.locate(el.text or ""), pre=True)
             out.br()
         elif name in RIGHTS:
             meta.add(prefix + RIGHTS[name], _value(el), el)
-        elif name in ITEM_META and (prefix == "" or name == "creditline"):
-            meta.add(prefix + ITEM_META[name] if name == "creditline" else ITEM_META[name], _value(el), el)
+        elif name in ITEM_META and (prefix == "" or name == "creditline"):  # a photo's provider is not the story's
+            meta.add(prefix + ITEM_META[name], _value(el), el)
 
 
 def _value(el: etree._Element) -> str:
