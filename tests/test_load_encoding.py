@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 
 import pytest
 
 from compliance.cli import main
+from compliance.load.encoding import decode
 
 TURKISH = ("DİYARBAKIR (İLKHA) - Şehrin tarihî çarşısında düzenlenen törene katılan öğrenciler, "
            "ılık bir sabahta yürüyüş yaptı. İl müdürü, projenin gelecek ay başlayacağını açıkladı.\n")
@@ -38,6 +40,39 @@ def test_encoding_round_trips_and_is_reported(checker, tmp_path, text, encoding,
     assert [s.id for s in result.sources] == [source]
     tag = next(f for f in result.findings if f.kind == "source_tag")
     assert tag.text in text and text.splitlines()[tag.line - 1][tag.column - 1:].startswith(tag.text)
+
+
+# Short newsroom lines, alone, in pairs and together: short texts are where detectors go wrong.
+SENTENCES = {
+    ("windows-1254", "iso-8859-9"): [
+        "İZMİR (AA) - Liman çalışmalarının yaz başından önce biteceği açıklandı.",
+        "Tüm hakları saklıdır.",
+        "Belediye başkanı, köprünün mayıs ayında yeniden açılacağını söyledi.",
+        "Öğrenciler ılık bir sabahta çarşıda yürüdü; şehrin tarihî dokusu ilgi gördü.",
+        "Ağustos ayında düzenlenecek festivale yüzlerce kişinin katılması bekleniyor.",
+        "Haberin tamamı ya da bir kısmı, yazılı sözleşme olmaksızın kullanılamaz.",
+    ],
+    ("windows-1256",): [
+        "قال مسؤولون في المدينة يوم الاثنين إن أعمال الصيانة في الجسر القديم ستنتهي قريبا.",
+        "جميع الحقوق محفوظة.",
+        "وأضاف المتحدث أن حركة المرور ستعود إلى طبيعتها الشهر المقبل. (أ ف ب)",
+    ],
+    ("windows-1252",): [
+        "PARIS (AFP) - Le maire a présenté mercredi un « plan d’été » pour les rivières.",
+        "BERLIN (dpa) - Die Bürger diskutierten am Dienstag über den neuen Fußweg am Fluss.",
+        "Todos los derechos reservados. Prohibida su reproducción.",
+        "LISBOA (Lusa) - O Governo aprovou hoje a reforma das ligações ferroviárias.",
+        "The council said the bridge would reopen in May — two weeks late. © 2025 Example Media.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("encodings", "sentences"), list(SENTENCES.items()))
+def test_short_newsroom_texts_round_trip(encodings, sentences):
+    texts = [*sentences, *map(" ".join, itertools.combinations(sentences, 2)), "\n".join(sentences)]
+    for encoding in encodings:
+        for text in texts:
+            assert decode(text.encode(encoding), "x")[0] == text, (encoding, text)
 
 
 def test_detected_encoding_is_in_the_json_report(runner, tmp_path):

@@ -3,10 +3,11 @@
 The order: a byte-order mark; the charset the file declares (``<meta charset>``,
 the XML declaration); UTF-8; UTF-16 without a mark (told by its zero bytes);
 then charset-normalizer, limited to the configured legacy encodings. When
-candidates decode the bytes to different texts, the one whose disputed
-characters are letters that fit their words wins (``ı``/``ş`` in Turkish words
-rather than ``ý``/``þ``; Latin ``ß`` in a Latin word rather than an Arabic
-letter inside it); if none clearly wins, the file is refused, never guessed.
+candidates decode the bytes to different texts, the one that reads as words
+wins: its disputed characters fit the script of their words (a Latin ``ß``
+rather than an Arabic letter inside a Latin word), and one language's alphabet
+holds its letters (Turkish holds ``ı ş ü``; no language holds ``ý þ ü``). If
+none clearly wins, the file is refused, never guessed.
 """
 from __future__ import annotations
 
@@ -135,23 +136,19 @@ def _most_plausible(texts: list[str]) -> str | None:
 
 
 def _plausibility(text: str, disputed: list[int]) -> tuple[float, float]:
-    """(share of disputed characters that are printable and fit their word's script,
-    share that are letters of some language's common alphabet)."""
+    """(share of the disputed characters that are printable and fit their word's script,
+    share of the text's distinct non-ASCII letters that one language's common alphabet holds)."""
     positions = disputed or [i for i, c in enumerate(text) if ord(c) > 0x7F]
-    if not positions:
-        return 1.0, 1.0
-    fits = known = 0
-    for i in positions:
-        c = text[i]
-        if unicodedata.category(c)[0] == "C":
-            continue
-        if not c.isalpha():
-            fits += 1
-            known += 1
-            continue
-        fits += _one_script(_word(text, i))
-        known += any(c.lower()[0] in alphabet for alphabet in _ALPHABETS)
-    return fits / len(positions), known / len(positions)
+    fits = sum(_fits(text, i) for i in positions)
+    letters = {c.lower()[0] for c in text if ord(c) > 0x7F and c.isalpha()}
+    known = max((len(letters & alphabet) for alphabet in _ALPHABETS), default=0)
+    return (fits / len(positions) if positions else 1.0), (known / len(letters) if letters else 1.0)
+
+
+def _fits(text: str, i: int) -> bool:
+    """Printable, and a letter or mark only in a word of one script."""
+    kind = unicodedata.category(text[i])[0]
+    return kind != "C" and (kind not in "LM" or _one_script(_word(text, i)))
 
 
 def _word(text: str, i: int) -> str:
