@@ -21,6 +21,7 @@ from .settings import CmsFields, InputSettings
 
 _MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z]+);")
 _WS = re.compile(r"[ \t\n\r]*")
+_PLAIN = re.compile(r'[^"\\]*')
 _DECODER = json.JSONDecoder()
 META = {"source": "source", "license": "license", "byline": "author"}
 
@@ -81,8 +82,7 @@ def _text(raw: str, export: dict[str, Any], key: str, value: str, out: TextBuild
     if not _MARKUP.search(value):
         out.add(value, where, pre=True)
         return
-    text, offsets = extract(parse(value, path), Aligner(value)).result()
-    out.add(text, [where[o] if o < len(where) else where[-1] for o in offsets], pre=True)
+    extract(parse(value, path), Aligner(value, where), out=out)
 
 
 def _metadata(raw: str, export: dict[str, Any],
@@ -133,12 +133,16 @@ def _string_offsets(raw: str, quote: int | None, value: str) -> list[int]:
     """The raw offset of each character of the JSON string opening at ``quote``, escapes counted as one."""
     if quote is None or raw[quote] != '"':
         return [quote or 0] * len(value)
-    out, p = [], quote + 1
+    out: list[int] = []
+    p = quote + 1
     while raw[p] != '"':
-        out.append(p)
+        plain = _PLAIN.match(raw, p).end()  # a run of characters written as themselves
+        out.extend(range(p, plain))
+        p = plain
         if raw[p] != "\\":
-            p += 1
-        elif raw[p + 1] != "u":
+            continue
+        out.append(p)
+        if raw[p + 1] != "u":
             p += 2
         elif 0xD800 <= int(raw[p + 2:p + 6], 16) < 0xDC00 and raw.startswith("\\u", p + 6):
             p += 12  # a surrogate pair is one character

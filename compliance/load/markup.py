@@ -50,12 +50,17 @@ def local_name(el: etree._Element) -> str:
 class Aligner:
     """Finds text nodes in the source, in document order, as lists of source offsets."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, in_file: list[int] | None = None):
         self.source = source
         self.cursor = 0
+        self.in_file = in_file  # where each character of ``source`` sits in the file, if it is a part of one
 
     def locate(self, piece: str) -> list[int]:
-        """Source offsets of each character of ``piece``; if it cannot be found, all at the cursor."""
+        """File offsets of each character of ``piece``; if it cannot be found, all at the cursor."""
+        offsets = self._locate(piece)
+        return [self.in_file[o] for o in offsets] if self.in_file else offsets
+
+    def _locate(self, piece: str) -> list[int]:
         src = self.source
         if piece.isspace():  # white space between tags: nothing visible to place
             return [min(self.cursor, max(len(src) - 1, 0))] * len(piece)
