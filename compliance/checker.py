@@ -1,15 +1,17 @@
 """The library entry point: a ``Checker`` runs load -> detect -> segment -> link -> decide per document."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from .decide import Context, decide
 from .detect import RuleTimeout, detect
 from .document import Document
 from .config import Config
 from .errors import ConfigError, UserError
+from .excerpt import with_context
 from .link import link, origin_findings
 from .load import InputSettings, load_path
 from .metadata import with_metadata
@@ -20,20 +22,35 @@ from .segment import segment
 
 
 class Checker:
-    """Compiles the rules once; then checks any number of documents, from any thread.
+    """Checks news texts and files against compiled rules and the publisher's agreements.
 
-    A ``Checker`` holds no per-document state, so one instance can be shared.
+    Build one once (compiling the rules is the expensive part), then call it from
+    any number of threads: a ``Checker`` keeps no per-document state, and each call
+    returns a new frozen ``DocumentResult``. A check never raises for a bad
+    document; anything it could not read or understand comes back as ``review``
+    with ``error`` set, never as ``allow``.
     """
 
     def __init__(self, rules: RuleSet | None = None, agreements: Iterable[Agreement] = (), *,
                  as_of: date | None = None, warn_days: int = 30, inputs: InputSettings | None = None):
+        """The built-in rules (or a compiled ``rules``) and the agreements you hold.
+
+        ``as_of`` fixes the day agreements are judged on; by default it is the
+        day of each check, so a long-running service sees agreements expire.
+        ``inputs`` says how files are read (legacy encodings, CMS JSON fields).
+        """
         self.rules = rules if rules is not None else RuleSet.load()
-        self.context = Context(self.rules, tuple(agreements), as_of or date.today(), warn_days)
+        self._as_of = as_of
+        self._context = Context(self.rules, tuple(agreements), as_of or date.today(), warn_days)
         self.inputs = inputs or InputSettings()
 
     @classmethod
     def from_config(cls, config: Config | None = None, *, as_of: date | None = None) -> Checker:
-        """A checker with the config's rule packs and agreements (built-in rules alone by default)."""
+        """A checker with the config's rule packs and agreements (built-in rules alone by default).
+
+        Raises ``RuleError`` or ``ConfigError`` (both ``UserError``) naming the
+        file and line of a rule or agreement that cannot be used.
+        """
         config = config or Config()
         rules = RuleSet.load(config.rule_packs(builtin_rules_dir()), config.disable)
         for agreement in config.agreements:
@@ -42,10 +59,20 @@ class Checker:
         return cls(rules, config.agreements, as_of=as_of or config.as_of, warn_days=config.warn_days,
                    inputs=config.inputs)
 
-    def check_text(self, text: str, *, path: str = "<text>", metadata: dict[str, Any] | None = None) -> DocumentResult:
-        return self.check_document(Document(path=path, text=text, metadata=metadata or {}))
+    def check_text(self, text: str, *, path: str | None = None,
+                   metadata: Mapping[str, Any] | None = None) -> DocumentResult:
+        """Check one article's text, e.g. when an editor presses Publish.
+
+        ``path`` names the article in the result (default ``"<text>"``): a CMS id
+        or URL works. ``metadata`` is what the CMS knows about the article,
+        passed to the checker unchanged; the keys it reads are ``source``
+        (declared source, e.g. ``"staff"`` or ``"afp"``), ``license``,
+        ``byline``, ``url`` and ``content_type``.
+        """
+        return self.check_document(Document(path=path or "<text>", text=text, metadata=dict(metadata or {})))
 
     def check_path(self, path: str | Path, display: str | None = None) -> DocumentResult:
+        """Check one file; ``display`` is the name shown in the result (default: ``path``)."""
         name = display or str(path)
         try:
             doc = load_path(Path(path), name, self.inputs)
@@ -54,11 +81,18 @@ class Checker:
         return self.check_document(doc)
 
     def iter_check(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
+        """Check files and folders lazily, one result at a time (folders walked in a stable order)."""
         for path in collect(paths):
             yield self.check_path(path)
 
     def check_paths(self, paths: Iterable[str | Path]) -> Report:
+        """Check files and folders into one ``Report`` (the CLI's JSON report)."""
         return Report.of(list(self.iter_check(paths)))
+
+    @property
+    def context(self) -> Context:
+        """What decisions depend on besides the document: rules, agreements and the day."""
+        return self._context if self._as_of is not None else replace(self._context, as_of=date.today())
 
     def check_document(self, doc: Document) -> DocumentResult:
         """Never raises for a bad document: any failure becomes a ``review`` that says what broke."""
@@ -76,7 +110,7 @@ class Checker:
             stage = "locate"
             return doc.locate(DocumentResult(
                 path=doc.path, verdict=decision.verdict, sources=sources, notices=notices,
-                findings=det.findings, duties=decision.duties, reasons=decision.reasons,
+                findings=with_context(doc, det.findings), duties=decision.duties, reasons=decision.reasons,
                 warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding))
         except RuleTimeout as exc:
             return failed(doc.path, "rule-timeout",

@@ -12,7 +12,7 @@ from array import array
 from bisect import bisect_right
 from typing import Any, Sequence
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from .models import DocumentResult, Finding, Notice, Reason, Segment
 
@@ -33,7 +33,6 @@ class SourceMap:
     def __init__(self, source: str, offsets: Sequence[int]):
         self.offsets = array("q", offsets)
         self._starts = line_starts(source)
-        self._end = len(source)
 
     def offset(self, i: int) -> int:
         if not self.offsets:
@@ -44,17 +43,15 @@ class SourceMap:
         """1-based (line, column) in the source of text offset ``i``."""
         return position(self._starts, self.offset(i))
 
-    def within(self, outer: SourceMap) -> SourceMap:
-        """This map, for a text extracted from a string that ``outer`` maps into the file."""
-        composed = SourceMap("", ())
-        composed.offsets = array("q", (outer.offset(o) for o in self.offsets))
-        composed._starts, composed._end = outer._starts, outer._end
-        return composed
-
 
 def position(starts: list[int], offset: int) -> tuple[int, int]:
     line = bisect_right(starts, offset)
     return line, offset - starts[line - 1] + 1
+
+
+def in_text(f: Finding) -> bool:
+    """Whether a finding points into the text: metadata evidence does not (line 0, or placed in the file)."""
+    return f.kind != "metadata" and f.line > 0
 
 
 class Document(BaseModel):
@@ -69,19 +66,16 @@ class Document(BaseModel):
     # Where each metadata value was read in the source file: (key, value) -> (line, column).
     metadata_at: dict[tuple[str, str], tuple[int, int]] = {}
     source_map: SourceMap | None = None
-
-    _starts: list[int] = PrivateAttr(default_factory=list)
+    # Offsets where each line starts; computed once. A plain field, not a private
+    # attribute: pydantic routes private attributes through __getattr__, too slow per line.
+    line_starts: list[int] = Field(default_factory=list, exclude=True, repr=False)
 
     def model_post_init(self, _: Any) -> None:
-        self._starts = line_starts(self.text)
-
-    @property
-    def line_starts(self) -> list[int]:
-        return self._starts
+        self.__dict__["line_starts"] = line_starts(self.text)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset in the text; columns count code points."""
-        return position(self._starts, offset)
+        return position(self.line_starts, offset)
 
     def source_position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) in the original file of a character offset in the text."""
@@ -89,13 +83,13 @@ class Document(BaseModel):
 
     def line_span(self, line: int) -> tuple[int, int]:
         """Offsets of a 1-based line, without its newline."""
-        start = self._starts[line - 1]
-        end = self._starts[line] - 1 if line < len(self._starts) else len(self.text)
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
         return start, end
 
     @property
     def line_count(self) -> int:
-        return len(self._starts)
+        return len(self.line_starts)
 
     # -- reporting positions in the original file -------------------------
     def locate(self, result: DocumentResult) -> DocumentResult:
@@ -115,7 +109,7 @@ class Document(BaseModel):
         })
 
     def _finding(self, f: Finding) -> Finding:
-        if f.kind == "metadata" or not f.line:
+        if not in_text(f):
             return f
         line, column = self.source_position(f.start)
         return f.model_copy(update={"line": line, "column": column})
@@ -123,7 +117,7 @@ class Document(BaseModel):
     def _placed(self, item: Notice | Reason) -> Notice | Reason:
         if not item.line:
             return item
-        line, column = self.source_position(self._starts[item.line - 1] + (item.column or 1) - 1)
+        line, column = self.source_position(self.line_starts[item.line - 1] + (item.column or 1) - 1)
         return item.model_copy(update={"line": line, "column": column})
 
     def _segment(self, s: Segment) -> Segment:

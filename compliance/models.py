@@ -84,6 +84,18 @@ class Source(Model):
     contact: str | None = None
 
 
+class Excerpt(Model):
+    """The text around a finding on its own line(s), so reports can show it in context.
+
+    ``before`` runs from the start of the finding's first line, ``after`` to the end
+    of its last line; each is cut at a word to about 80 characters, and starts
+    (``before``) or ends (``after``) with "…" where it was cut.
+    """
+
+    before: str
+    after: str
+
+
 class Finding(Model):
     """One piece of evidence found in a document, with its exact span."""
 
@@ -97,6 +109,7 @@ class Finding(Model):
     source: str | None = None
     position: Position | None = None
     segment: int | None = None
+    context: Excerpt | None = None
 
 
 class SourceRef(Model):
