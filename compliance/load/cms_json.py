@@ -34,10 +34,14 @@ def load(data: bytes, path: str, settings: InputSettings) -> Document:
         raise UserError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; not checked", path) from None
     except RecursionError:
         raise UserError("JSON nested too deeply to be an article export; not checked", path) from None
+    return article(raw, export, path, settings.cms_json, encoding)
+
+
+def article(raw: str, export: Any, path: str, fields: CmsFields, encoding: str | None = None) -> Document:
+    """The document of one exported article: ``export`` is ``raw`` parsed (one file, or one JSON Lines line)."""
     if not isinstance(export, dict):
         raise UserError(f"a CMS export holds one article as a JSON object; this file holds {_kind(export)}: "
                         "not checked", path)
-    fields = settings.cms_json
     body_key, body = _field(export, fields.body)
     if body_key is None:
         raise UserError(f"no article body: none of the fields {', '.join(fields.body)} is in the export; "
