@@ -7,8 +7,11 @@ import json
 
 import pytest
 
+from compliance import load_config
 from compliance.cli import main
 from compliance.load.encoding import decode
+
+from .conftest import ROOT
 
 TURKISH = ("DİYARBAKIR (İLKHA) - Şehrin tarihî çarşısında düzenlenen törene katılan öğrenciler, "
            "ılık bir sabahta yürüyüş yaptı. İl müdürü, projenin gelecek ay başlayacağını açıkladı.\n")
@@ -122,3 +125,12 @@ def test_bom_is_not_part_of_the_text(checker, tmp_path):
     path.write_bytes(codecs.BOM_UTF8 + "ANKARA (AA) - Officials met.".encode())
     tag = next(f for f in checker.check_path(path).findings if f.kind == "source_tag")
     assert (tag.line, tag.column) == (1, 9)
+
+
+def test_readme_inputs_settings_are_the_defaults(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## Input formats\n"):]
+    block = section[section.index("```yaml\n") + 8:section.index("```", section.index("```yaml\n") + 8)]
+    (tmp_path / "compliance.yaml").write_text(block)
+    settings = load_config(tmp_path / "compliance.yaml").inputs
+    assert settings == type(settings)()
