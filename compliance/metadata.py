@@ -49,8 +49,9 @@ NOTICE_TEXT = frozenset({"license", "copyright_notice", "usage_terms"})
 CONFLICTING = frozenset({"source_tag", "signature"})  # where the text says whose copy it is
 _CC = regex.compile(r"creativecommons\.org/|\bcreative\s+commons\b|^\s*cc[-\s]?(?:by|0|zero)\b", regex.I)
 _PARTS = regex.compile(r"[/,;|()\[\]]|\s[-–—]\s|\s+(?:via|and|ve|et|und|y)\s+|\s&\s", regex.I)
-_PREFIX = regex.compile(r"^\s*(?:©|\(c\)|copyright\b|telif\b|by\b)?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\b)?[\s,.:]*",
-                        regex.I)
+# What surrounds a name in a credit or copyright line: "© 2025", "Copyright", "By", a trailing year.
+_BARE = regex.compile(r"^\s*(?:©|\(c\)|copyright\b|telif\b|by\b)?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\b)?[\s,.:]*"
+                      r"|[\s,.]*\b\d{4}(?:\s*[-–]\s*\d{4})?[\s.]*$", regex.I)
 
 
 def clean(value: Any) -> list[str]:
@@ -126,9 +127,11 @@ def _read(rs: RuleSet, path: str, key: str, value: str) -> _Reading:
                         rule=f"metadata.{key}")
         return _Reading([], [notice])
     sources = _named(rs, value)
-    det = detect(Document(path=path, text=value), rs) if not sources or base in NOTICE_TEXT else Detection()
-    for f in det.findings:
-        if f.source and f.source not in sources and f.kind != "unknown_tag":
+    # Wording ("Foto: AA", a notice) goes through the rules; one word is a name, read by _named alone.
+    wording = base in NOTICE_TEXT or (not sources and " " in value)
+    det = detect(Document(path=path, text=value), rs) if wording else Detection()
+    for f in det.findings:  # a tag, credit or holder in the value; a mere mention names no origin
+        if f.source and f.source not in sources and f.kind in ORIGIN_KINDS:
             sources.append(f.source)
     return _Reading(sources if base in ORIGIN else [], det.notices)
 
@@ -136,12 +139,18 @@ def _read(rs: RuleSet, path: str, key: str, value: str) -> _Reading:
 def _named(rs: RuleSet, value: str) -> list[str]:
     """Sources a value names outright: ``AFP``, ``Jane Doe/AFP``, ``© 2025 Anadolu Ajansı``, ``aa``."""
     found: list[str] = []
-    for part in [value, _PREFIX.sub("", value), *_PARTS.split(_PREFIX.sub("", value))]:
+    bare = _BARE.sub("", value)
+    for part in [value, bare, *_PARTS.split(bare)]:
         part = part.strip(" .")
-        for sid in ([part] if part in rs.sources else rs.resolve(part)) if part else []:
-            if sid not in found:
-                found.append(sid)
+        ids = [part] if part in rs.sources else [sid for sid in rs.resolve(part) if _as_written(rs, sid, part)]
+        found.extend(sid for sid in ids if sid not in found)
     return found
+
+
+def _as_written(rs: RuleSet, sid: str, part: str) -> bool:
+    """One word names a source only as the source writes its tag (AA, dpa) or in capitals, so a
+    byline "Ana" or "Sana" is not the ANA or SANA agency; names of several words match in any case."""
+    return " " in part or part.isupper() or part in rs.sources[sid].tags
 
 
 def _by_site(rs: RuleSet, url: str) -> list[str]:

@@ -88,3 +88,18 @@ def test_unknown_keys_are_ignored_and_other_facts_recorded(checker):
     assert meta_findings(result) == {"metadata.content_type": ("opinion", None, 0),
                                      "metadata.tdm_reservation": ("1", None, 0)}
     assert result.verdict == "review"  # facts without rights: still no evidence of permission
+
+
+def test_names_in_credits_and_copyright_lines_resolve_as_agencies_write_them(checker):
+    named = {"credit": "Jane Roe/AFP", "copyright": "© AFP 2025", "holder": "Copyright 2024-2025 Anadolu Ajansı",
+             "photo_credit": "Foto: AA", "source": "afp"}
+    for key, value in named.items():
+        result = checker.check_text(STAFF_STORY, metadata={key: value})
+        assert [s.id for s in result.sources] in (["afp"], ["aa"]), (key, value)
+
+
+def test_a_byline_that_spells_an_agency_tag_is_a_person(checker):
+    """ANA, SANA and AA are agencies; Ana, Sana Khan and "Aa" in a byline are not."""
+    for byline in ("Ana", "Ana Silva", "Sana Khan", "Aa"):
+        assert checker.check_text(STAFF_STORY, metadata={"byline": byline}).sources == [], byline
+    assert [s.id for s in checker.check_text(STAFF_STORY, metadata={"credit": "SANA"}).sources] == ["sana"]
