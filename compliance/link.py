@@ -23,8 +23,8 @@ def link(det: Detection, segments: list[Segment], rs: RuleSet) -> tuple[list[Sou
         if f.kind in ("source_tag", "credit") and f.text not in forms:
             forms.append(f.text)
     sources = [SourceRef(id=sid, name=rs.sources[sid].name, tags=forms) for sid, forms in tags.items()]
-    in_text = [f for f in origins if f.line]  # a source known from metadata (line 0) owns no notice in the text
-    return sources, [_owner(n, in_text) for n in det.notices]
+    text_origins = [f for f in origins if f.line]  # a source known from metadata (line 0) owns no notice in the text
+    return sources, [_owner(n, text_origins) for n in det.notices]
 
 
 def _owner(notice: Notice, origins: list[Finding]) -> Notice:

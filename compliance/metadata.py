@@ -88,7 +88,7 @@ def with_metadata(doc: Document, det: Detection, rs: RuleSet) -> Detection:
         return det
     findings: list[Finding] = []
     notices: list[Notice] = []
-    in_text = {f.source for f in det.findings if f.kind in ORIGIN_KINDS and f.source}
+    shown = {f.source for f in det.findings if f.kind in ORIGIN_KINDS and f.source}
     declared: set[str] = set()  # the registry sources the declared ``source`` names
     for key, values in meta.items():
         prefix, base = _split(key)
@@ -99,8 +99,8 @@ def with_metadata(doc: Document, det: Detection, rs: RuleSet) -> Detection:
             line, column = doc.metadata_at.get((key, value), (0, 0))
             findings.append(_finding("metadata", key, value, read.sources[0] if read.sources else None, line, column))
             if base in ORIGIN:  # a source the text does not show: the metadata is its evidence
-                findings.extend(_finding("holder", key, value, sid) for sid in read.sources if sid not in in_text)
-                in_text.update(read.sources)
+                findings.extend(_finding("holder", key, value, sid) for sid in read.sources if sid not in shown)
+                shown.update(read.sources)
             if base in NOTICE_TEXT:
                 notices.extend(_notice(n, prefix, meta, rs) for n in read.notices)
     if "source" in meta:

@@ -17,6 +17,9 @@ def test_declared_source_that_the_text_contradicts_is_a_review_reason(checker):
     conflict = next(r for r in result.reasons if r.rule == "policy.metadata-source-conflict")
     assert '"AFP"' in conflict.message and (conflict.line, conflict.quote) == (1, "AFP")
     assert meta_findings(result)["metadata.source"] == ("staff", None, 0)
+    tag = next(f for f in result.findings if f.kind == "source_tag")
+    assert tag.context is not None and tag.context.before.endswith("said. (")
+    assert all(f.context is None for f in result.findings if f.kind == "metadata")  # not in the text
 
 
 def test_declared_source_that_matches_the_text_is_no_conflict(checker):
