@@ -26,8 +26,12 @@ from .load import LoadedRule, builtin_rules_dir, load_rules
 # What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
 TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
 # What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence
-# (a full stop inside ``4.0`` or ``U.S.`` does not).
-SENTENCE_CHAR = r"(?:[^.!?\n]|[.!?](?=\S))"
+# (a full stop inside ``4.0`` or ``U.S.`` does not; CJK and Arabic stops always do).
+SENTENCE_CHAR = r"(?:[^.!?。！？؟\n]|[.!?](?=\S))"
+# The placeholders each pattern kind knows; any other ``{word}`` is a typo, not a literal.
+PLACEHOLDERS = {"tag": {"tag"}, "notice": {"sent"}}
+_PLACEHOLDER = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_]\w*)\}")  # not \p{Lu}
+NOTICE_GROUPS = {"holder", "license"}
 MESSAGE_FIELDS = {"source", "name", "quote", "tag", "expires", "starts", "license",
                   "credit", "contact", "agreement", "holder", "url", "count"}
 REGEX_TIMEOUT = 1.0  # seconds per rule call; a runaway pattern is reported, not waited on
@@ -94,6 +98,8 @@ class RuleSet:
         for lr in by_kind.get("policy", []):
             _check_message(lr)
             rs.policies.append(lr.rule)
+        for lr in loaded:
+            rs._check_example_agreements(lr)
         rs._build_automaton()
         rs.fingerprint = _fingerprint(loaded)
         return rs
@@ -130,7 +136,19 @@ class RuleSet:
         else:
             implied = _terms(rule.terms)
         rx = _compile(lr, fold_pattern(rule.pattern.replace("{sent}", SENTENCE_CHAR)), regex.IGNORECASE)
+        unknown = set(rx.groupindex) - NOTICE_GROUPS
+        if unknown:
+            raise lr.error(f"unknown named group(s) {sorted(unknown)} in pattern; a notice pattern may name "
+                           f"only {sorted(NOTICE_GROUPS)}", "pattern")
         self.notices.append(CompiledNotice(rule, rx, implied))
+
+    def _check_example_agreements(self, lr: LoadedRule) -> None:
+        for expected in ("match", "no_match"):
+            for i, ex in enumerate(getattr(lr.rule.examples, expected)):
+                for j, agreement in enumerate(ex.agreements):
+                    if agreement.source not in self.sources:
+                        raise lr.error(f"example agreement names unknown source '{agreement.source}'",
+                                       "examples", expected, i, "agreements", j)
 
     def _build_automaton(self) -> None:
         anchors: dict[str, list[Anchor]] = {}
@@ -176,6 +194,11 @@ def _terms(spec: TermsSpec) -> Terms:
 
 
 def _compile(lr: LoadedRule, pattern: str, flags: int) -> regex.Pattern[str]:
+    known = PLACEHOLDERS[lr.rule.kind]
+    unknown = sorted({m.group(1) for m in _PLACEHOLDER.finditer(pattern)} - known)
+    if unknown:
+        raise lr.error(f"unknown placeholder {{{unknown[0]}}} in pattern; known: "
+                       f"{', '.join('{' + k + '}' for k in sorted(known))}", "pattern")
     try:
         return regex.compile(pattern, flags)
     except regex.error as exc:

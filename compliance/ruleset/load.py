@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from ..errors import RuleError
 from ..yamlfile import LineMap, load_yaml, validation_error
@@ -67,11 +68,15 @@ def load_file(path: Path) -> list[LoadedRule]:
 
 
 def _strip_kind(exc: ValidationError) -> ValidationError:
-    """Drop the discriminator tag pydantic puts first in ``loc`` so the path matches the file."""
+    """Drop the discriminator tag pydantic puts first in ``loc`` so the path matches the file,
+    and name the offending value when it is not one of a closed vocabulary's words."""
     errors = exc.errors()
     for err in errors:
         if err["loc"] and err["loc"][0] in KINDS:
             err["loc"] = err["loc"][1:]
+        if err["type"] == "literal_error":
+            err["type"] = PydanticCustomError("unknown_value", "unknown value {value}; known: {expected}",
+                                              {"value": repr(err["input"]), "expected": err["ctx"]["expected"]})
     return ValidationError.from_exception_data(exc.title, errors)  # type: ignore[arg-type]
 
 
