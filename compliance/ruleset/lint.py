@@ -28,7 +28,7 @@ def lint(rs: RuleSet) -> list[LintProblem]:
     problems: list[LintProblem] = []
     for lr in rs.loaded:
         rule = lr.rule
-        where = f"{lr.path}:{lr.line()}"
+        where = lr.where
 
         def add(level: str, message: str, *field: str | int) -> None:
             problems.append(LintProblem(level, f"{lr.path}:{lr.line(*field)}" if field else where, rule.id, message))
@@ -38,6 +38,8 @@ def lint(rs: RuleSet) -> list[LintProblem]:
                 add("error", "no examples that must match")
             if not rule.examples.no_match:
                 add("error", "no examples that must not match")
+        if lr.overrides:
+            add("warning", f"overrides the rule of the same id at {lr.overrides}")
         if rule.kind == "policy" and not rule.message.strip():
             add("error", "empty message", "message")
         pattern = getattr(rule, "pattern", None)

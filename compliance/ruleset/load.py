@@ -1,7 +1,7 @@
 """Reading rule packs: YAML files -> validated rule models, with file:line on every error."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -21,6 +21,11 @@ class LoadedRule:
     path: Path
     lines: LineMap
     index: int
+    overrides: str | None = None  # "file:line" of the earlier rule this one replaces
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line()}"
 
     def line(self, *field: str | int) -> int | None:
         return self.lines.line_of((self.index, *field))
@@ -87,7 +92,7 @@ def load_pack(root: Path) -> list[LoadedRule]:
         for loaded in load_file(path):
             first = rules.get(loaded.rule.id)
             if first is not None:
-                raise loaded.error(f"duplicate id (first defined at {first.path}:{first.line()})", "id")
+                raise loaded.error(f"duplicate id (first defined at {first.where})", "id")
             rules[loaded.rule.id] = loaded
     return list(rules.values())
 
@@ -100,7 +105,7 @@ def load_rules(packs: Iterable[Path], disable: Iterable[str] = ()) -> list[Loade
             earlier = merged.get(loaded.rule.id)
             if earlier is not None and earlier.rule.kind != loaded.rule.kind:
                 raise loaded.error(f"overrides a '{earlier.rule.kind}' rule with a '{loaded.rule.kind}' rule", "kind")
-            merged[loaded.rule.id] = loaded
+            merged[loaded.rule.id] = replace(loaded, overrides=earlier.where) if earlier else loaded
     for rule_id in disable:
         if merged.pop(rule_id, None) is None:
             raise RuleError(f"cannot disable unknown rule '{rule_id}'")
