@@ -26,8 +26,9 @@ from .load import LoadedRule, builtin_rules_dir, load_rules
 # What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
 TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
 # What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence
-# (a full stop inside ``4.0`` or ``U.S.`` does not; CJK and Arabic stops always do).
-SENTENCE_CHAR = r"(?:[^.!?。！？؟\n]|[.!?](?=\S))"
+# (a full stop inside ``4.0`` or after an initial, as in ``U.S.``, does not; CJK and Arabic
+# stops always do).
+SENTENCE_CHAR = r"(?:[^.!?。！？؟\n]|[.!?](?=\S)|(?<=(?<!\w)\w)\.)"
 # The placeholders each pattern kind knows; any other ``{word}`` is a typo, not a literal.
 PLACEHOLDERS = {"tag": {"tag"}, "notice": {"sent"}}
 _PLACEHOLDER = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_]\w*)\}")  # not \p{Lu}

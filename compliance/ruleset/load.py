@@ -34,6 +34,10 @@ class LoadedRule:
         return RuleError(f"rule '{self.rule.id}': {message}", str(self.path), self.line(*field))
 
 
+def _same_place(a: LoadedRule, b: LoadedRule) -> bool:
+    return (a.path.resolve(), a.index) == (b.path.resolve(), b.index)
+
+
 def builtin_rules_dir() -> Path:
     """The built-in packs: inside the installed wheel, else the source tree's ``rules/``."""
     installed = Path(__file__).resolve().parent.parent / "_builtin" / "rules"
@@ -105,7 +109,9 @@ def load_rules(packs: Iterable[Path], disable: Iterable[str] = ()) -> list[Loade
             earlier = merged.get(loaded.rule.id)
             if earlier is not None and earlier.rule.kind != loaded.rule.kind:
                 raise loaded.error(f"overrides a '{earlier.rule.kind}' rule with a '{loaded.rule.kind}' rule", "kind")
-            merged[loaded.rule.id] = replace(loaded, overrides=earlier.where) if earlier else loaded
+            if earlier is not None and not _same_place(earlier, loaded):  # a pack named twice is no override
+                loaded = replace(loaded, overrides=earlier.where)
+            merged[loaded.rule.id] = loaded
     for rule_id in disable:
         if merged.pop(rule_id, None) is None:
             raise RuleError(f"cannot disable unknown rule '{rule_id}'")
