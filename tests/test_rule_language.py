@@ -38,7 +38,7 @@ BROKEN = {
         6, "rule 'notice.xx.test': pattern does not compile: missing ) at position 9"),
     "unknown placeholder in pattern": (
         NOTICE.format(pattern="reserved{snet}", terms="reserved"),
-        6, "rule 'notice.xx.test': unknown placeholder {snet} in pattern; known: {sent}"),
+        6, "rule 'notice.xx.test': unknown placeholder {snet} in pattern; known: {sent}, {start}"),
     "unknown named group": (
         NOTICE.format(pattern="(?P<owner>.+) reserved", terms="reserved"),
         6, "rule 'notice.xx.test': unknown named group(s) ['owner'] in pattern; "

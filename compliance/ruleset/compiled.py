@@ -29,8 +29,11 @@ TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
 # (a full stop inside ``4.0`` or after an initial, as in ``U.S.``, does not; CJK and Arabic
 # stops always do).
 SENTENCE_CHAR = r"(?:[^.!?。！？؟\n]|[.!?](?=\S)|(?<=(?<!\w)\w)\.)"
+# What ``{start}`` stands for: the start of a sentence, so that a guard such as
+# ``{start}(?!{sent}*even if)`` sees the whole sentence, not just the rest of it.
+SENTENCE_START = r"(?:^|(?<=[\n。！？؟]|[.!?:;]\s))"
 # The placeholders each pattern kind knows; any other ``{word}`` is a typo, not a literal.
-PLACEHOLDERS = {"tag": {"tag"}, "notice": {"sent"}}
+PLACEHOLDERS = {"tag": {"tag"}, "notice": {"sent", "start"}}
 _PLACEHOLDER = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_]\w*)\}")  # not \p{Lu}
 NOTICE_GROUPS = {"holder", "license"}
 MESSAGE_FIELDS = {"source", "name", "quote", "tag", "expires", "starts", "license",
@@ -136,7 +139,8 @@ class RuleSet:
             implied = self.terms[rule.terms]
         else:
             implied = _terms(rule.terms)
-        rx = _compile(lr, fold_pattern(rule.pattern.replace("{sent}", SENTENCE_CHAR)), regex.IGNORECASE)
+        pattern = rule.pattern.replace("{sent}", SENTENCE_CHAR).replace("{start}", SENTENCE_START)
+        rx = _compile(lr, fold_pattern(pattern), regex.IGNORECASE)
         unknown = set(rx.groupindex) - NOTICE_GROUPS
         if unknown:
             raise lr.error(f"unknown named group(s) {sorted(unknown)} in pattern; a notice pattern may name "
