@@ -13,19 +13,19 @@ _ELEMENT_WORDS = {
     "BY": [r"\bby\b", "attribution", "atribucion", "reconocimiento", "atribuicao", "namensnennung",
            "attribuzione", "paternita", r"\batif\b", "naamsvermelding", "uznanie autorstwa", "atribusi",
            "атрибуция", r"указани\w* авторства", r"зазначення\w* авторства", "نسب المصنف", "انتساب",
-           "表示", "저작자표시", "署名"],
+           "表示", r"저작자\s?표시", "署名", "姓名標示", "姓名标示"],
     "NC": [r"\bnc\b", r"non-?commercial", r"no\s?comercial", r"nao\s?comercial", r"nicht[- ]?kommerziell",
            "pas d.utilisation commerciale", "non commerciale", r"gayri\s?ticari", r"niet[- ]?commercieel",
            "uzycie niekomercyjne", r"non\s?komersial", "некоммерческое", "некомерційн", r"غیر\s?تجاری",
-           "非営利", "비영리", "非商业"],
+           "非営利", "비영리", "非商业", "非商業"],
     "ND": [r"\bnd\b", r"no-?deriv", r"sin\s?obra", r"sin\s?derivadas", r"sem\s?deriva", r"keine\s?bearbeitung",
            "pas de modification", "non opere derivate", "turetilemez", r"geen\s?afgeleide", "bez utworow zaleznych",
            r"tanpa\s?turunan", "без производных", "без похідних", "منع الاشتقاق", "بدون اشتقاق",
-           "改変禁止", "변경금지", "禁止演绎"],
+           "改変禁止", r"변경\s?금지", "禁止演绎", "禁止演繹", "禁止改作"],
     "SA": [r"\bsa\b", r"share-?alike", r"compartir\s?igual", r"compartilha\s?igual", "weitergabe unter gleichen",
            "partage dans les memes", "condividi allo stesso", r"ayni\s?lisansla\s?paylas", r"gelijk\s?delen",
            "na tych samych warunkach", r"berbagi\s?serupa", "с сохранением условий", "на тих самих умовах",
-           "الترخیص بالمثل", r"اشتراک\s?یکسان", "継承", "동일조건변경허락", "相同方式共享"],
+           "الترخیص بالمثل", r"اشتراک\s?یکسان", "継承", r"동일\s?조건\s?변경\s?허락", "相同方式共享", "相同方式分享"],
 }
 _ELEMENTS = tuple((code, regex.compile(fold_pattern("|".join(words)))) for code, words in _ELEMENT_WORDS.items())
 _CODES = set(_ELEMENT_WORDS)
