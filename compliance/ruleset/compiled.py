@@ -25,10 +25,11 @@ from .load import LoadedRule, builtin_rules_dir, load_rules
 
 # What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
 TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
-# What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence
-# (a full stop inside ``4.0`` or after an initial, as in ``U.S.``, does not; CJK and Arabic
-# stops always do).
-SENTENCE_CHAR = r"(?:[^.!?。！？؟\n]|[.!?](?=\S)|(?<=(?<!\w)\w)\.)"
+# What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence.
+# A full stop inside ``4.0`` does not, nor one after an initial (``U.S. federal``) unless the
+# initials are a company form that usually closes a holder's name (``A.Ş.``, ``S.A.``, ``B.V.``).
+# CJK and Arabic stops always end a sentence.
+SENTENCE_CHAR = r"(?:[^.!?。！？؟\n]|[.!?](?=\S)|(?<=(?<!\w)\w)(?<!\b(?:a\.s|s\.a|b\.v|n\.v))\.)"
 # What ``{start}`` stands for: the start of a sentence, so that a guard such as
 # ``{start}(?!{sent}*even if)`` sees the whole sentence, not just the rest of it.
 SENTENCE_START = r"(?:^|(?<=[\n。！？؟]|[.!?:;]\s))"
