@@ -219,3 +219,28 @@ def test_builtin_packs_lint_clean(runner):
     result = runner.invoke(main, ["rules", "lint"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith("0 errors")
+
+
+def test_examples_hold_dated_agreements_checked_as_of_2026(runner, tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(textwrap.dedent("""\
+        - kind: policy
+          id: policy.agreement-expired
+          when: {agreement: expired}
+          verdict: deny
+          message: "renew your {agreement} with {name} (expired {expires})"
+          examples:
+            match:
+              - text: "ANKARA (AA) - Officials met on Monday."
+                agreements: [{source: aa, kind: written_contract, expires: 2025-06-30}]
+              - text: "ANKARA (AA) - Officials met on Monday."
+                agreements: [{source: aa, expires: 2026-06-30}]
+            no_match:
+              - text: "ANKARA (AA) - Officials met on Monday."
+                agreements: [aa]
+    """))
+    result = runner.invoke(main, ["rules", "test", str(pack)])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1
+    assert lines[-1] == "2 passed, 1 failed"
+    assert lines[0].startswith(f"{pack}:10: FAIL [policy.agreement-expired] must match: did not match")
