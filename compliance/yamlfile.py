@@ -29,7 +29,7 @@ def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, Line
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read: {exc}", str(path)) from None
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        node = _compose(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -38,6 +38,18 @@ def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, Line
     if node is None:
         return None, lines
     return _convert(node, (), lines, path, error), lines
+
+
+def _compose(raw: str) -> yaml.Node | None:
+    """Parse with libyaml when present (rule packs load ~10x faster); on an error, parse again with
+    the pure-Python parser so the message reads the same on every install (the line is the same)."""
+    try:
+        return yaml.compose(raw, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(raw, Loader=yaml.SafeLoader)
+
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[UserError]) -> Any:
