@@ -54,6 +54,10 @@ BROKEN = {
     "policy names unknown verdict": (
         "- kind: policy\n  id: policy.zz\n  verdict: maybe\n  message: denied\n",
         3, "verdict: unknown value 'maybe'; known: 'allow', 'review' or 'deny'"),
+    "condition outside the policy's scope": (
+        "- kind: policy\n  id: policy.zz\n  scope: document\n  when:\n    sources: some\n"
+        "    agreement: none\n  verdict: deny\n  message: denied\n",
+        6, "rule 'policy.zz': 'agreement' is a per-source condition; a document-scope policy cannot use it"),
     "unknown message placeholder": (
         "- kind: policy\n  id: policy.zz\n  verdict: deny\n  message: \"{nme} reserves it\"\n",
         4, "rule 'policy.zz': unknown message field(s) ['nme']; known: ['agreement', 'contact', 'count', "

@@ -102,6 +102,7 @@ class RuleSet:
             rs.scopes.append((rule.scope, regex.compile(rf"(?<!\w)(?:{words})(?!\w)")))
         for lr in by_kind.get("policy", []):
             _check_message(lr)
+            _check_conditions(lr)
             rs.policies.append(lr.rule)
         for lr in loaded:
             rs._check_example_agreements(lr)
@@ -219,6 +220,17 @@ def _check_message(lr: LoadedRule) -> None:
     unknown = names - MESSAGE_FIELDS
     if unknown:
         raise lr.error(f"unknown message field(s) {sorted(unknown)}; known: {sorted(MESSAGE_FIELDS)}", "message")
+
+
+def _check_conditions(lr: LoadedRule) -> None:
+    """A condition the policy's scope never looks at would be silently ignored: refuse it."""
+    rule: policy.Rule = lr.rule
+    foreign = policy.SOURCE_CONDITIONS if rule.scope == "document" else policy.DOCUMENT_CONDITIONS
+    wrong = sorted(rule.when.model_fields_set & foreign)
+    if wrong:
+        kind = "per-source" if rule.scope == "document" else "per-document"
+        raise lr.error(f"'{wrong[0]}' is a {kind} condition; a {rule.scope}-scope policy cannot use it",
+                       "when", wrong[0])
 
 
 def _fingerprint(loaded: list[LoadedRule]) -> str:

@@ -35,6 +35,10 @@ class When(Model):
     unlinked_notice: list[NoticeType] = Field(default_factory=list)
 
 
+DOCUMENT_CONDITIONS = frozenset({"sources", "notices", "has_findings", "unlinked_notice"})
+SOURCE_CONDITIONS = frozenset(When.model_fields) - DOCUMENT_CONDITIONS
+
+
 class Rule(RuleBase):
     kind: Literal["policy"]
     scope: Literal["source", "document"] = "source"
