@@ -248,3 +248,15 @@ def test_examples_hold_dated_agreements_checked_as_of_2026(runner, tmp_path):
     assert result.exit_code == 1
     assert lines[-1] == "2 passed, 1 failed"
     assert lines[0].startswith(f"{pack}:10: FAIL [policy.agreement-expired] must match: did not match")
+
+
+def test_show_prints_a_rule_file_a_pack_can_override_with(runner, tmp_path):
+    shown = runner.invoke(main, ["rules", "show", "policy.unknown-terms"]).output
+    pack = tmp_path / "unknown-terms.yaml"
+    pack.write_text(shown.replace("verdict: review", "verdict: deny"), encoding="utf-8")
+    tested = runner.invoke(main, ["rules", "test", str(pack)])
+    assert tested.output.splitlines()[-1] == "2 passed, 0 failed"
+    story = tmp_path / "story.txt"
+    story.write_text("TEHRAN (IRNA) - Officials met on Monday to discuss trade.\n")
+    result = runner.invoke(main, ["check", "--rules", str(pack), str(story)])
+    assert result.exit_code == 1 and "deny [policy.unknown-terms]" in result.output

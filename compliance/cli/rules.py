@@ -84,7 +84,8 @@ def list_command(packs: tuple[Path, ...], kind: str | None, summary: bool) -> No
     for lr in sorted(rs.loaded, key=lambda r: (r.rule.kind, r.rule.id)):
         if kind and lr.rule.kind != kind:
             continue
-        text = getattr(lr.rule, "name", "") or lr.rule.description or getattr(lr.rule, "message", "")
+        text = (getattr(lr.rule, "name", "") or getattr(lr.rule, "label", "") or lr.rule.description
+                or getattr(lr.rule, "message", ""))
         click.echo(f"{lr.rule.kind:8} {lr.rule.id:40} {text}")
 
 
@@ -98,6 +99,7 @@ def show(rule_id: str, packs: tuple[Path, ...]) -> None:
     lr = rs.find(rule_id)
     if lr is None:
         raise UsageFailure(f"no rule with id '{rule_id}' (see 'compliance rules list')")
+    data = lr.rule.model_dump(mode="json", exclude_defaults=True)
+    data = {"kind": data.pop("kind"), "id": data.pop("id"), **data}  # as rule files are written
     click.echo(f"# {lr.path}:{lr.line()}")
-    click.echo(yaml.safe_dump(lr.rule.model_dump(mode="json", exclude_defaults=True), allow_unicode=True,
-                              sort_keys=False), nl=False)
+    click.echo(yaml.safe_dump([data], allow_unicode=True, sort_keys=False), nl=False)
