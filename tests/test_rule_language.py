@@ -198,6 +198,16 @@ LINT_PACK = """\
   id: policy.zz
   verdict: review
   message: "  "
+- kind: notice
+  id: notice.xx.unanchored
+  type: all_rights_reserved
+  language: en
+  keywords: [reserved]
+  pattern: '{sent}{0,80}?everything reserved'
+  terms: reserved
+  examples:
+    match: ["Everything reserved."]
+    no_match: ["Nothing is reserved."]
 """
 
 
@@ -216,7 +226,9 @@ def test_lint_reports_each_problem_with_its_line(runner, tmp_path):
     assert f"{pack}:21: error: [policy.zz] empty message" in out
     assert any(line.startswith("registry: warning: [aa,zenith] alias 'aa' is shared by sources aa, zenith")
                for line in out)
-    assert out[-1] == "5 errors, 2 warnings"
+    assert (f"{pack}:27: warning: [notice.xx.unanchored] pattern may start anywhere in a sentence, so it is "
+            f"tried at every character; begin it with {{start}} to try it once per sentence") in out
+    assert out[-1] == "5 errors, 3 warnings"
 
 
 def test_builtin_packs_lint_clean(runner):

@@ -9,6 +9,9 @@ from .compiled import RuleSet
 from ..text import fold
 
 NEEDS_EXAMPLES = {"source", "tag", "notice", "policy"}
+# A notice pattern that opens with a run of sentence characters (or a look-ahead over the rest of
+# the sentence) costs a scan per character of a long line; {start} makes it one per sentence.
+_UNANCHORED = ("{sent}", "(?={sent}*", "(?!{sent}*")
 # A group that repeats without bound and is itself repeated: the classic catastrophic backtracking shape.
 _NESTED = regex.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,\})")
 
@@ -46,6 +49,9 @@ def lint(rs: RuleSet) -> list[LintProblem]:
         if pattern and _NESTED.search(pattern):
             add("warning", "pattern nests unbounded repetition; it may backtrack catastrophically", "pattern")
         if rule.kind == "notice":
+            if rule.pattern.startswith(_UNANCHORED):
+                add("warning", "pattern may start anywhere in a sentence, so it is tried at every character; "
+                               "begin it with {start} to try it once per sentence", "pattern")
             for i, ex in enumerate(rule.examples.match):
                 if not any(fold(k) in fold(ex.text) for k in rule.keywords):
                     add("error", "a must-match example contains none of the keywords, so the prefilter "
