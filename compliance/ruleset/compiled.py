@@ -26,13 +26,14 @@ from .load import LoadedRule, builtin_rules_dir, load_rules
 # What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
 TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
 # What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence.
-# A full stop inside ``4.0`` does not, nor one after an initial (``U.S. federal``) unless the
+# A full stop inside ``4.0``, ``example.com`` or ``Inc.,`` does not (one before a closing quote,
+# bracket or markdown mark does), nor one after an initial (``U.S. federal``) unless the
 # initials are a company form that usually closes a holder's name (``A.Ş.``, ``S.A.``, ``B.V.``).
 # CJK and Arabic stops always end a sentence.
-SENTENCE_CHAR = r"(?:[^.!?。！？؟\n]|[.!?](?=\S)|(?<=(?<!\w)\w)(?<!\b(?:a\.s|s\.a|b\.v|n\.v))\.)"
+SENTENCE_CHAR = r"(?:[^.!?。！？؟\n]|[.!?](?=[\w,;:/\-])|(?<=(?<!\w)\w)(?<!\b(?:a\.s|s\.a|b\.v|n\.v))\.)"
 # What ``{start}`` stands for: the start of a sentence, so that a guard such as
 # ``{start}(?!{sent}*even if)`` sees the whole sentence, not just the rest of it.
-SENTENCE_START = r"(?:^|(?<=[\n。！？؟]|[.!?:;]\s))"
+SENTENCE_START = r"(?:^|(?<=[\n。！？؟]|[.!?:;][\"'”’»)\]*_]*\s))"
 # The placeholders each pattern kind knows; any other ``{word}`` is a typo, not a literal.
 PLACEHOLDERS = {"tag": {"tag"}, "notice": {"sent", "start"}}
 _PLACEHOLDER = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_]\w*)\}")  # not \p{Lu}
