@@ -1,48 +1,86 @@
 """The library entry point: a ``Checker`` runs load -> detect -> segment -> link -> decide per document."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from .decide import Context, decide
 from .detect import RuleTimeout, detect
 from .document import Document
 from .config import Config
 from .errors import ConfigError, UserError
+from .excerpt import with_context
 from .link import link, origin_findings
 from .load import load_path
 from .models import Agreement, DocumentResult, Reason, Report
-from .paths import collect
+from .paths import FileFilter, collect
 from .ruleset import RuleSet, builtin_rules_dir
 from .segment import segment
+from .waivers import Waivers, apply_waivers, load_waivers, unused_waivers
 
 
 class Checker:
-    """Compiles the rules once; then checks any number of documents, from any thread.
+    """Checks news texts and files against compiled rules and the publisher's agreements.
 
-    A ``Checker`` holds no per-document state, so one instance can be shared.
+    Build one once (compiling the rules is the expensive part), then call it from
+    any number of threads: a ``Checker`` keeps no per-document state, and each call
+    returns a new frozen ``DocumentResult``. A check never raises for a bad
+    document; anything it could not read or understand comes back as ``review``
+    with ``error`` set, never as ``allow``.
     """
 
     def __init__(self, rules: RuleSet | None = None, agreements: Iterable[Agreement] = (), *,
-                 as_of: date | None = None, warn_days: int = 30):
+                 as_of: date | None = None, warn_days: int = 30, waivers: Waivers = Waivers(),
+                 select: FileFilter | None = None, credit_style: str = "{credit}"):
+        """The built-in rules (or a compiled ``rules``) and the agreements you hold.
+
+        ``as_of`` fixes the day agreements are judged on; by default it is the
+        day of each check, so a long-running service sees agreements expire.
+        ``waivers`` are the editors' accepted decisions, ``select`` the config's
+        include/exclude globs, ``credit_style`` the house style of credit lines.
+        """
         self.rules = rules if rules is not None else RuleSet.load()
-        self.context = Context(self.rules, tuple(agreements), as_of or date.today(), warn_days)
+        self._as_of = as_of
+        self._context = Context(self.rules, tuple(agreements), as_of or date.today(), warn_days)
+        self.waivers = waivers
+        self.select = select
+        self.credit_style = credit_style
 
     @classmethod
     def from_config(cls, config: Config | None = None, *, as_of: date | None = None) -> Checker:
-        """A checker with the config's rule packs and agreements (built-in rules alone by default)."""
+        """A checker with the config's rule packs and agreements (built-in rules alone by default).
+
+        Raises ``RuleError`` or ``ConfigError`` (both ``UserError``) naming the
+        file and line of a rule or agreement that cannot be used.
+        """
         config = config or Config()
         rules = RuleSet.load(config.rule_packs(builtin_rules_dir()), config.disable)
-        for agreement in config.agreements:
+        for i, agreement in enumerate(config.agreements):
             if agreement.source not in rules.sources:
-                raise ConfigError(f"agreement names unknown source '{agreement.source}'")
-        return cls(rules, config.agreements, as_of=as_of or config.as_of, warn_days=config.warn_days)
+                where = config.origin(f"agreements.{i}")
+                raise ConfigError(f"agreement names unknown source '{agreement.source}' (see 'compliance rules "
+                                  "list --kind source')", *(where or ()))
+        waivers_path = config.waivers_path()
+        return cls(rules, config.agreements, as_of=as_of or config.as_of, warn_days=config.warn_days,
+                   waivers=load_waivers(waivers_path, rules) if waivers_path else Waivers(),
+                   select=config.file_filter(), credit_style=config.credit_style)
 
-    def check_text(self, text: str, *, path: str = "<text>", metadata: dict[str, Any] | None = None) -> DocumentResult:
-        return self.check_document(Document(path=path, text=text, metadata=metadata or {}))
+    def check_text(self, text: str, *, path: str | None = None,
+                   metadata: Mapping[str, Any] | None = None) -> DocumentResult:
+        """Check one article's text, e.g. when an editor presses Publish.
+
+        ``path`` names the article in the result (default ``"<text>"``): a CMS id
+        or URL works. ``metadata`` is what the CMS knows about the article,
+        passed to the checker unchanged; the keys it reads are ``source``
+        (declared source, e.g. ``"staff"`` or ``"afp"``), ``license``,
+        ``byline``, ``url`` and ``content_type``.
+        """
+        return self.check_document(Document(path=path or "<text>", text=text, metadata=dict(metadata or {})))
 
     def check_path(self, path: str | Path, display: str | None = None) -> DocumentResult:
+        """Check one file; ``display`` is the name shown in the result (default: ``path``)."""
         name = display or str(path)
         try:
             doc = load_path(Path(path), name)
@@ -51,13 +89,36 @@ class Checker:
         return self.check_document(doc)
 
     def iter_check(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
-        for path in collect(paths):
+        """Check files and folders lazily, one result at a time (folders walked in a stable order)."""
+        for path in collect(paths, self.select):
             yield self.check_path(path)
 
     def check_paths(self, paths: Iterable[str | Path]) -> Report:
-        return Report.of(list(self.iter_check(paths)))
+        """Check files and folders into one ``Report`` (the CLI's JSON report)."""
+        return self.report(self.iter_check(paths))
+
+    def report(self, results: Iterable[DocumentResult]) -> Report:
+        """The run's report, with the file waivers that waived nothing in it."""
+        documents = list(results)
+        return Report.of(documents, unused_waivers(self.waivers, documents))
+
+    @property
+    def context(self) -> Context:
+        """What decisions depend on besides the document: rules, agreements and the day."""
+        return self._context if self._as_of is not None else replace(self._context, as_of=date.today())
 
     def check_document(self, doc: Document) -> DocumentResult:
+        """The decision in the house credit style, with the editors' waivers applied after it."""
+        result = self._decide(doc)
+        try:
+            styled = [d.model_copy(update={"text": self.credit_style.format(credit=d.text)})
+                      if d.type == "attribute" else d for d in result.duties]
+            return apply_waivers(result.model_copy(update={"duties": styled}), doc, self.waivers, self.rules,
+                                 self.context.as_of)
+        except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
+            return failed(doc.path, "internal-error", f"internal error in stage 'waivers': {type(exc).__name__}: {exc}")
+
+    def _decide(self, doc: Document) -> DocumentResult:
         """Never raises for a bad document: any failure becomes a ``review`` that says what broke."""
         stage = "detect"
         try:
@@ -75,7 +136,7 @@ class Checker:
             return failed(doc.path, "internal-error", f"internal error in stage '{stage}': {type(exc).__name__}: {exc}")
         return DocumentResult(
             path=doc.path, verdict=decision.verdict, sources=sources, notices=notices,
-            findings=det.findings, duties=decision.duties, reasons=decision.reasons,
+            findings=with_context(doc, det.findings), duties=decision.duties, reasons=decision.reasons,
             warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA = "compliance-report/1"
 
@@ -84,6 +84,18 @@ class Source(Model):
     contact: str | None = None
 
 
+class Excerpt(Model):
+    """The text around a finding on its own line(s), so reports can show it in context.
+
+    ``before`` runs from the start of the finding's first line, ``after`` to the end
+    of its last line; each is cut at a word to about 80 characters, and starts
+    (``before``) or ends (``after``) with "…" where it was cut.
+    """
+
+    before: str
+    after: str
+
+
 class Finding(Model):
     """One piece of evidence found in a document, with its exact span."""
 
@@ -97,6 +109,7 @@ class Finding(Model):
     source: str | None = None
     position: Position | None = None
     segment: int | None = None
+    context: Excerpt | None = None
 
 
 class SourceRef(Model):
@@ -132,6 +145,29 @@ class Reason(Model):
     quote: str | None = None
 
 
+class Waiver(Model):
+    """An editor's accepted decision: which rule it sets aside on which documents, why, and who approved it.
+
+    ``path`` is a path or glob relative to the folder of the file that holds the
+    waiver (``file``, at ``line``); an inline marker's ``path`` is its document.
+    """
+
+    path: str
+    rule: str
+    reason: str
+    approved_by: str | None = None
+    expires: date | None = None
+    file: str
+    line: int | None = None
+
+
+class WaivedReason(Reason):
+    """A reason an editor waived: still reported, with the verdict it carried and the waiver that set it aside."""
+
+    verdict: Verdict
+    waiver: Waiver
+
+
 class Segment(Model):
     kind: Literal["headline", "dateline", "body", "credits", "notice", "trailing", "quote"]
     start_line: int
@@ -153,6 +189,8 @@ class DocumentResult(Model):
     format: str = "text"
     encoding: str | None = None
     error: str | None = None
+    # Reasons set aside by a waiver; they no longer count towards ``verdict``.
+    waived: list[WaivedReason] = Field(default_factory=list)
 
 
 class Summary(Model):
@@ -160,23 +198,32 @@ class Summary(Model):
     allow: int = 0
     review: int = 0
     deny: int = 0
+    waived: int = 0  # waived reasons, over all documents
 
 
 class Report(Model):
     schema_: str = Field(SCHEMA, alias="schema")
     documents: list[DocumentResult]
     summary: Summary
+    # Waivers that set nothing aside although every document they cover was checked in this run.
+    unused_waivers: list[Waiver] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @classmethod
-    def of(cls, documents: list[DocumentResult]) -> Report:
+    def of(cls, documents: list[DocumentResult], unused_waivers: list[Waiver] | None = None) -> Report:
         docs = sorted(documents, key=lambda d: d.path)
         counts = {v: sum(d.verdict == v for d in docs) for v in VERDICT_RANK}
-        return cls(documents=docs, summary=Summary(documents=len(docs), **counts))
+        waived = sum(len(d.waived) for d in docs)
+        return cls(documents=docs, summary=Summary(documents=len(docs), waived=waived, **counts),
+                   unused_waivers=unused_waivers or [])
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(by_alias=True, indent=indent)
+
+
+# What an agreement may permit: the rules' actions plus the media a contract may cover.
+Permit = Literal[Action, "photos", "video"]
 
 
 class Agreement(Model):
@@ -184,9 +231,15 @@ class Agreement(Model):
 
     source: str
     kind: Literal["subscription", "written_contract", "syndication", "open_licence"] = "subscription"
-    permits: frozenset[str] | None = None
+    permits: frozenset[Permit] | None = None
     territory: list[str] | None = None
     channels: list[str] | None = None
     starts: date | None = None
     expires: date | None = None
     credit: str | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Agreement:
+        if self.starts and self.expires and self.starts > self.expires:
+            raise ValueError(f"starts ({self.starts}) is after expires ({self.expires})")
+        return self

@@ -10,6 +10,10 @@ from pydantic import ValidationError
 from .errors import UserError
 
 Loc = tuple[Any, ...]
+# libyaml's parser when PyYAML was built with it; both are safe loaders (no Python objects).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
 
 
 class LineMap(dict[Loc, int]):
@@ -29,7 +33,7 @@ def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, Line
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read: {exc}", str(path)) from None
     try:
-        node = _compose(raw)
+        node = yaml.compose(raw, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -40,16 +44,19 @@ def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, Line
     return _convert(node, (), lines, path, error), lines
 
 
-def _compose(raw: str) -> yaml.Node | None:
-    """Parse with libyaml when present (rule packs load ~10x faster); on an error, parse again with
-    the pure-Python parser so the message reads the same on every install (the line is the same)."""
-    try:
-        return yaml.compose(raw, Loader=_FAST_LOADER)
-    except yaml.YAMLError:
-        return yaml.compose(raw, Loader=yaml.SafeLoader)
-
-
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def load_list(path: Path, key: str, error: type[UserError] = UserError) -> tuple[list[Any], LineMap]:
+    """A file that is a mapping with one key holding a list (``agreements:``, ``waivers:``)."""
+    data, lines = load_yaml(path, error)
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise error(f"this file is a mapping with one key, '{key}'", str(path), 1)
+    for other in data:
+        if other != key:
+            raise error(f"unknown key '{other}' (this file has one key, '{key}')", str(path), lines.line_of((other,)))
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        raise error(f"{key}: a list", str(path), lines.line_of((key,)))
+    return items, lines
 
 
 def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[UserError]) -> Any:
@@ -70,9 +77,11 @@ def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[
 def _scalar(node: yaml.Node, path: Path, error: type[UserError]) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise error("keys must be plain values", str(path), node.start_mark.line + 1)
+    if node.tag == _STR:
+        return node.value
     try:
-        return yaml.SafeLoader("").construct_object(node)
-    except yaml.YAMLError as exc:
+        return _CONSTRUCTOR.construct_object(node)
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
         raise error(f"invalid value: {exc}", str(path), node.start_mark.line + 1) from None
 
 
@@ -82,7 +91,7 @@ def validation_error(exc: ValidationError, path: Path, lines: LineMap, base: Loc
     first = exc.errors()[0]
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     field = ".".join(str(p) for p in loc)
-    msg = first["msg"]
+    msg = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         msg = f"unknown key '{loc[-1]}'"
     elif field:
