@@ -72,9 +72,9 @@ BROKEN = {
         "- kind: policy\n  id: policy.zz\n  verdict: deny\n  message: denied\n  examples:\n    match:\n"
         "      - text: x\n        agreements: [aa, {source: nowhere, expires: 2026-01-01}]\n",
         8, "rule 'policy.zz': example agreement names unknown source 'nowhere'"),
-    "invalid yaml": (
-        "- kind: terms\n  id: zz\n  known: [\n",
-        4, "invalid YAML: expected the node content, but found '<stream end>'"),
+    "invalid yaml": (  # a quote left open: worded alike by libyaml and the pure-Python parser
+        "- kind: terms\n  id: \"zz\n",
+        3, "invalid YAML: found unexpected end of stream"),
     "not a list of rules": (
         "kind: terms\nid: zz\n",
         1, "a rule file holds a list of rules (each starting with '- kind: ...')"),
@@ -228,7 +228,8 @@ def test_lint_reports_each_problem_with_its_line(runner, tmp_path):
                for line in out)
     assert (f"{pack}:27: warning: [notice.xx.unanchored] pattern may start anywhere in a sentence, so it is "
             f"tried at every character; begin it with {{start}} to try it once per sentence") in out
-    assert out[-1] == "5 errors, 3 warnings"
+    shared = sum(line.startswith("registry: warning:") for line in out)  # zenith's and the registry's own
+    assert out[-1] == f"5 errors, {2 + shared} warnings"
 
 
 def test_builtin_packs_lint_clean(runner):

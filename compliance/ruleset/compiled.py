@@ -8,6 +8,7 @@ so the cost grows with the text and the hits, not with the size of the registry.
 from __future__ import annotations
 
 import hashlib
+import json
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,10 +236,15 @@ def _check_conditions(lr: LoadedRule) -> None:
 
 
 def _fingerprint(loaded: list[LoadedRule]) -> str:
+    """The same for the same rules in every process (a set's order depends on the process's hash seed)."""
     h = hashlib.sha256()
     for lr in sorted(loaded, key=lambda r: r.rule.id):
-        h.update(lr.rule.model_dump_json().encode())
+        h.update(json.dumps(lr.rule.model_dump(), sort_keys=True, default=_stable).encode())
     return h.hexdigest()[:16]
+
+
+def _stable(value: object) -> object:
+    return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
 
 
 __all__ = ["RuleSet", "RuleError", "REGEX_TIMEOUT", "Anchor"]
