@@ -13,7 +13,8 @@ from .config import Config
 from .errors import ConfigError, UserError
 from .excerpt import with_context
 from .link import link
-from .load import load_path
+from .load import InputSettings, load_path
+from .metadata import with_metadata
 from .models import Agreement, DocumentResult, Reason, Report
 from .paths import FileFilter, collect
 from .ruleset import RuleSet, builtin_rules_dir
@@ -33,13 +34,15 @@ class Checker:
 
     def __init__(self, rules: RuleSet | None = None, agreements: Iterable[Agreement] = (), *,
                  as_of: date | None = None, warn_days: int = 30, waivers: Waivers = Waivers(),
-                 select: FileFilter | None = None, credit_style: str = "{credit}"):
+                 select: FileFilter | None = None, credit_style: str = "{credit}",
+                 inputs: InputSettings | None = None):
         """The built-in rules (or a compiled ``rules``) and the agreements you hold.
 
         ``as_of`` fixes the day agreements are judged on; by default it is the
         day of each check, so a long-running service sees agreements expire.
         ``waivers`` are the editors' accepted decisions, ``select`` the config's
-        include/exclude globs, ``credit_style`` the house style of credit lines.
+        include/exclude globs, ``credit_style`` the house style of credit lines,
+        ``inputs`` says how files are read (legacy encodings, CMS JSON fields).
         """
         self.rules = rules if rules is not None else RuleSet.load()
         self._as_of = as_of
@@ -47,6 +50,7 @@ class Checker:
         self.waivers = waivers
         self.select = select
         self.credit_style = credit_style
+        self.inputs = inputs or InputSettings()
 
     @classmethod
     def from_config(cls, config: Config | None = None, *, as_of: date | None = None) -> Checker:
@@ -65,7 +69,7 @@ class Checker:
         waivers_path = config.waivers_path()
         return cls(rules, config.agreements, as_of=as_of or config.as_of, warn_days=config.warn_days,
                    waivers=load_waivers(waivers_path, rules) if waivers_path else Waivers(),
-                   select=config.file_filter(), credit_style=config.credit_style)
+                   select=config.file_filter(), credit_style=config.credit_style, inputs=config.inputs)
 
     def check_text(self, text: str, *, path: str | None = None,
                    metadata: Mapping[str, Any] | None = None) -> DocumentResult:
@@ -83,7 +87,7 @@ class Checker:
         """Check one file; ``display`` is the name shown in the result (default: ``path``)."""
         name = display or str(path)
         try:
-            doc = load_path(Path(path), name)
+            doc = load_path(Path(path), name, self.inputs)
         except UserError as exc:
             return failed(name, "unreadable", f"{exc.message}")
         return self.check_document(doc)
@@ -123,22 +127,26 @@ class Checker:
         stage = "detect"
         try:
             det = detect(doc, self.rules)
+            stage = "metadata"
+            det = with_metadata(doc, det, self.rules)
             stage = "segment"
             segments = segment(doc, det)
             stage = "link"
             linked = link(det, segments, self.rules)
             stage = "decide"
-            decision = decide(self.context, linked.sources, linked.notices, linked.findings, linked.origins, segments)
+            decision = decide(self.context, linked.sources, linked.notices, linked.findings, linked.origins,
+                              segments)
+            stage = "locate"
+            sources = [s.model_copy(update={"verdict": decision.verdicts.get(s.id)}) for s in linked.sources]
+            return doc.locate(DocumentResult(
+                path=doc.path, verdict=decision.verdict, sources=sources, notices=linked.notices,
+                findings=with_context(doc, linked.findings), duties=decision.duties, reasons=decision.reasons,
+                warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding))
         except RuleTimeout as exc:
             return failed(doc.path, "rule-timeout",
                           f"rule '{exc.rule_id}' ran out of time on this document; not checked, review by hand")
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
             return failed(doc.path, "internal-error", f"internal error in stage '{stage}': {type(exc).__name__}: {exc}")
-        sources = [s.model_copy(update={"verdict": decision.verdicts.get(s.id)}) for s in linked.sources]
-        return DocumentResult(
-            path=doc.path, verdict=decision.verdict, sources=sources, notices=linked.notices,
-            findings=with_context(doc, linked.findings), duties=decision.duties, reasons=decision.reasons,
-            warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding)
 
 
 def failed(path: str, rule: str, message: str) -> DocumentResult:

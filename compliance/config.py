@@ -19,6 +19,7 @@ from typing import Any, Literal, NamedTuple
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from .errors import ConfigError
+from .load.settings import InputSettings
 from .models import Agreement, Model
 from .paths import FileFilter
 from .report import FORMATS
@@ -52,6 +53,7 @@ class Config(Model):
     credit_style: str = "{credit}"
     warn_days: int = Field(30, ge=0)
     as_of: date | None = None
+    inputs: InputSettings = InputSettings()
 
     base: Path = Field(default=Path("."), exclude=True)
     _origins: dict[str, Origin] = PrivateAttr(default_factory=dict)

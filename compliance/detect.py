@@ -369,12 +369,14 @@ def _reported(doc: Document, cn: CompiledNotice, start: int, end: int, core: int
     line = doc.text[s0:e0]
     if _inside_quotes(line, core - s0):
         return True
-    clause = max((c.end() for c in _CLAUSE_START.finditer(line, 0, start - s0)), default=0)
-    lead_words = _WORD.findall(_COPYRIGHT.sub(" ", line[clause:start - s0]))
+    others = [sp for sp in spans if sp != (start, end)]  # words of another notice are no story words
+    clause = s0 + max((c.end() for c in _CLAUSE_START.finditer(line, 0, start - s0)), default=0)
+    lead_words = _WORD.findall(_COPYRIGHT.sub(" ", _blanked(doc, clause, start, others)))
     first = next((c for c in line[start - s0:] if c.isalpha()), "")
     if lead_words and (first.islower() if first.upper() != first.lower() else len(lead_words) >= 2):
         return True
-    if doc.text[end - 1] not in ".!?。！？" and len(_WORD.findall(_TAIL.match(doc.text, end).group(0))) >= 2:
+    tail = _TAIL.match(doc.text, end).end()
+    if doc.text[end - 1] not in ".!?。！？" and len(_WORD.findall(_blanked(doc, end, tail, others))) >= 2:
         return True
     since = max((e for s, e in spans if s0 <= e <= start), default=s0)  # after the last notice or tag
     after = core + len(next((kw for kw in cn.rule.keywords if doc.text[core:core + len(kw)].lower()
@@ -383,15 +385,20 @@ def _reported(doc: Document, cn: CompiledNotice, start: int, end: int, core: int
     return _prose(doc, since, start, apart) and _prose(doc, after, e0, apart)
 
 
-def _prose(doc: Document, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """Is there a story sentence between two offsets (notices and tags aside)? Four words or
-    more, three of them lower-case where the script has case (a byline or a licence name is
-    mostly capitals: ``By Jane Doe for the Valley Project``, ``Attribution 4.0 International``)."""
+def _blanked(doc: Document, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """The text between two offsets with the given spans blanked out (same length)."""
     chars = list(doc.text[start:end])
     for s, e in spans:
         for i in range(max(s, start), min(e, end)):
             chars[i - start] = " "
-    for sentence in _SENTENCE_SPLIT.split("".join(chars)):
+    return "".join(chars)
+
+
+def _prose(doc: Document, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Is there a story sentence between two offsets (notices and tags aside)? Four words or
+    more, three of them lower-case where the script has case (a byline or a licence name is
+    mostly capitals: ``By Jane Doe for the Valley Project``, ``Attribution 4.0 International``)."""
+    for sentence in _SENTENCE_SPLIT.split(_blanked(doc, start, end, spans)):
         words = _WORD.findall(sentence)
         cased = [w for w in words if w[0].upper() != w[0].lower()]
         if len(words) >= 4 and (not cased or sum(w[0].islower() for w in cased) >= 3):

@@ -48,14 +48,15 @@ def link(det: Detection, segments: list[Segment], rs: RuleSet) -> Linked:
     sources = [SourceRef(id=sid, name=rs.sources[sid].name, role=roles[sid], segments=sorted(cover[sid]),
                          tags=list(dict.fromkeys(f.text for f in fs if f.kind in ("source_tag", "credit"))))
                for sid, fs in by_source.items()]
-    text_origins = [f for f in origins if roles[f.source] in ("origin", "contribution")]
+    # a source known from metadata (line 0) owns no notice in the text
+    text_origins = [f for f in origins if roles[f.source] in ("origin", "contribution") and f.line]
     open_origins = [f for f in text_origins if RESERVED_USES <= registry_terms(rs, f.source).permits]
     notices = [_owner(rs, n, text_origins, open_origins) for n in det.notices]
     return Linked(sources, notices, findings, origins)
 
 
 def _role(findings: list[Finding]) -> Role:
-    if any(f.kind in ("source_tag", "holder") or (f.kind == "credit" and f.material == "text") for f in findings):
+    if any(f.kind in ("source_tag", "holder", "credit") and f.material in (None, "text", "all") for f in findings):
         return "origin"
     if any(f.kind == "signature" for f in findings):
         return "contribution"
@@ -80,15 +81,15 @@ def _coverage(segments: list[Segment], origins: list[Finding]) -> dict[str, set[
     for i, seg in enumerate(segments):
         if seg.kind not in CONTENT:
             continue
-        for f in at[i]:
-            if f.material in ("photos", "video"):
-                cover[f.source].add(i)
+        assets = {f.source for f in at[i] if f.material in ("photos", "video")}
+        for sid in assets:
+            cover[sid].add(i)  # a photo or video credit covers its own line, not the text around it
         text = {f.source for f in at[i] if f.material not in ("photos", "video") and f.kind != "holder"}
         if seg.kind == "dateline":
             close()
             block, owners = [i], text
             continue
-        if seg.kind != "notice":
+        if seg.kind != "notice" and not assets:
             block.append(i)
         if text:
             owners |= text
@@ -107,7 +108,8 @@ def _coverage(segments: list[Segment], origins: list[Finding]) -> dict[str, set[
 
 
 def notice_terms(rs: RuleSet, notice: Notice) -> Terms:
-    terms = next(cn.terms for cn in rs.notices if cn.rule.id == notice.rule)
+    # A notice read from metadata has no phrase rule: its licence alone says what it permits.
+    terms = next((cn.terms for cn in rs.notices if cn.rule.id == notice.rule), Terms())
     return terms.merge(license_terms(notice.license)) if notice.license else terms
 
 
@@ -115,7 +117,8 @@ def _owner(rs: RuleSet, notice: Notice, origins: list[Finding], open_origins: li
     """A notice that names no holder belongs to the copy it follows: the nearest source before it.
     Except when it grants rights: then only a source whose registry terms are open can own it;
     otherwise it is the host page's own footer, which never releases an agency's copy."""
-    if notice.source is not None or notice.holder is not None:
+    # Line 0: a notice from metadata, not in the text; it stays with the holder it names, or none.
+    if notice.source is not None or notice.holder is not None or not notice.line:
         return notice
     terms = notice_terms(rs, notice)
     candidates = origins if terms.prohibits & RESERVED_USES or terms.requires else open_origins

@@ -32,7 +32,7 @@ NoticeType = Literal[
 Position = Literal["dateline", "closing", "credit", "signature", "mention"]
 FindingKind = Literal[
     "source_tag", "credit", "signature", "mention", "unknown_tag",
-    "notice", "holder", "metadata", "error",
+    "notice", "holder", "metadata", "metadata_conflict", "error",
     # an empty ``()`` where a tag goes; a notice quoted or reported, not the page's own; mojibake or ``?`` letters
     "stripped_tag", "quoted_notice", "damaged_text",
 ]

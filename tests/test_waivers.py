@@ -118,7 +118,7 @@ def test_unreadable_documents_are_never_waived(runner, tmp_path, monkeypatch):
     (tmp_path / "waivers.yaml").write_text(
         "waivers:\n  - path: bad.txt\n    rule: no-decision\n    reason: x\n    approved_by: Desk\n")
     (tmp_path / "compliance.yaml").write_text("waivers_file: waivers.yaml\n")
-    (tmp_path / "bad.txt").write_bytes(b"caf\xe9 \x81\xff broken")
+    (tmp_path / "bad.txt").write_bytes(b"caf\xc3\xa9 cr\xc3\xa8me \xff broken")  # no encoding fits
     result = runner.invoke(main, ["check", "--config", "compliance.yaml", "bad.txt", "--format", "json"])
     assert result.exit_code == 3
     doc = json.loads(result.output)["documents"][0]

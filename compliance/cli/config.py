@@ -48,5 +48,7 @@ def _agreement(agreement: Any) -> dict[str, Any]:
 def _flow(value: Any) -> str:
     if hasattr(value, "isoformat"):
         value = value.isoformat()
+    elif hasattr(value, "model_dump"):
+        value = value.model_dump(mode="json")
     return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False,
                           width=10**6).removesuffix("\n...\n").strip()

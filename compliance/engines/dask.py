@@ -18,12 +18,12 @@ from typing import Iterable, Iterator
 from ..checker import Checker, failed
 from ..config import Config
 from ..errors import UserError
+from ..load import cms_json
 from ..models import DocumentResult
 from ..paths import FileFilter, collect
 from ..report.render import write_atomic
 
 SHARD_FILES = 500
-BODY_FIELDS = ("body", "text", "content")
 
 
 @dataclass(frozen=True)
@@ -82,11 +82,14 @@ def _jsonl_results(checker: Checker, path: str) -> Iterator[DocumentResult]:
             except json.JSONDecodeError as exc:
                 yield failed(name, "unreadable", f"line is not JSON: {exc.msg}")
                 continue
-            body = next((record[f] for f in BODY_FIELDS if isinstance(record, dict) and isinstance(record.get(f), str)), None)
-            if body is None:
-                yield failed(name, "unreadable", f"no text field ({', '.join(BODY_FIELDS)}) in this record")
+            if isinstance(record, dict):
+                name = f"{path}:{record.get('id', n)}"
+            try:  # each line is read like a CMS export file: configured fields, HTML bodies, metadata
+                doc = cms_json.article(line, record, name, checker.inputs.cms_json)
+            except UserError as exc:
+                yield failed(name, "unreadable", exc.message)
                 continue
-            yield checker.check_text(body, path=f"{path}:{record.get('id', n)}")
+            yield checker.check_document(doc)
 
 
 def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | None,
