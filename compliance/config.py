@@ -20,6 +20,7 @@ class Config(Model):
     fail_on: Literal["deny", "review"] = "deny"
     warn_days: int = Field(30, ge=0)
     as_of: date | None = None
+    max_file_mb: float = Field(20, gt=0)  # a bigger file is reported as not checked (review), never read whole
 
     base: Path = Field(default=Path("."), exclude=True)
 

@@ -6,7 +6,7 @@ JSON report, the HTTP service and the templates all see exactly these fields.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -155,25 +155,37 @@ class DocumentResult(Model):
     error: str | None = None
 
 
+class NotChecked(Model):
+    """A file a folder walk found but did not check (an image, a PDF, a link to a folder)."""
+
+    path: str
+    type: str
+    reason: str
+
+
 class Summary(Model):
     documents: int = 0
     allow: int = 0
     review: int = 0
     deny: int = 0
+    not_checked: int = 0
 
 
 class Report(Model):
     schema_: str = Field(SCHEMA, alias="schema")
     documents: list[DocumentResult]
     summary: Summary
+    not_checked: list[NotChecked] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @classmethod
-    def of(cls, documents: list[DocumentResult]) -> Report:
+    def of(cls, documents: list[DocumentResult], not_checked: Iterable[NotChecked] = ()) -> Report:
         docs = sorted(documents, key=lambda d: d.path)
+        skipped = sorted(not_checked, key=lambda n: n.path)
         counts = {v: sum(d.verdict == v for d in docs) for v in VERDICT_RANK}
-        return cls(documents=docs, summary=Summary(documents=len(docs), **counts))
+        return cls(documents=docs, not_checked=skipped,
+                   summary=Summary(documents=len(docs), not_checked=len(skipped), **counts))
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(by_alias=True, indent=indent)

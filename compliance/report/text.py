@@ -6,6 +6,7 @@ from ..models import DocumentResult, Report
 
 def render(report: Report) -> str:
     lines = [line for doc in report.documents for line in document_lines(doc)]
+    lines.extend(f"{n.path}: not checked ({n.type}): {n.reason}" for n in report.not_checked)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -24,4 +25,5 @@ def document_lines(doc: DocumentResult) -> list[str]:
 
 def summary_line(report: Report) -> str:
     s = report.summary
-    return f"{s.documents} documents: {s.allow} allow, {s.review} review, {s.deny} deny"
+    line = f"{s.documents} documents: {s.allow} allow, {s.review} review, {s.deny} deny"
+    return f"{line}; {s.not_checked} files not checked" if s.not_checked else line
