@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterable
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..models import Report
 from ..ruleset import RuleSet
@@ -22,11 +22,12 @@ def builtin_templates_dir() -> Path:
 
 
 def environment(template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
-    """User templates override built-in ones by name; all run sandboxed and autoescape HTML."""
+    """User templates override built-in ones by name; all run sandboxed (no Python internals, no changing
+    the data they are given) and autoescape HTML."""
     loader = jinja2.FileSystemLoader([*map(str, template_dirs), str(builtin_templates_dir())])
-    return SandboxedEnvironment(loader=loader, autoescape=jinja2.select_autoescape(["html", "html.j2"]),
-                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                                undefined=jinja2.StrictUndefined)
+    return ImmutableSandboxedEnvironment(loader=loader, autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+                                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                         undefined=jinja2.StrictUndefined)
 
 
 def template_data(report: Report, rules: RuleSet) -> dict:
