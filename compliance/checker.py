@@ -48,7 +48,7 @@ class Checker:
     def check_path(self, path: str | Path, display: str | None = None) -> DocumentResult:
         name = display or display_name(path)
         try:
-            doc = load_path(Path(path), name, self.max_bytes)
+            doc = load_path(Path(path), name, max_bytes=self.max_bytes)
         except UserError as exc:
             return failed(name, "unreadable", exc.message)
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going

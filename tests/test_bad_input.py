@@ -61,12 +61,18 @@ def test_binary_content_under_a_text_name_is_unreadable(content):
     assert doc["reasons"][0]["rule"] == "unreadable"
 
 
-def test_undecodable_bytes_name_the_line_and_byte(content):
-    (content / "latin.txt").write_bytes(b"First line.\ncaf\xe9 au lait\n")
+def undecodable(doc: dict) -> None:
+    """Whichever detection decodes files, what it cannot decode is refused, never guessed."""
+    assert doc["error"].startswith("cannot decode") and "not checked" in doc["error"]
+    assert doc["reasons"][0]["rule"] == "unreadable"
+
+
+def test_undecodable_bytes_are_refused(content):
+    (content / "bad.txt").write_bytes(b"First line.\nThe caf\x81\x8d\x90 was closed.\n")
     with unchanged(content):
         result, report = check_json(content)
     assert result.exit_code == 3
-    assert one(report, "latin.txt")["error"] == "cannot decode as utf-8 (line 2, byte 15): not checked"
+    undecodable(one(report, "bad.txt"))
     assert by_name(report)["agency.txt"]["verdict"] == "deny"  # the run went on
 
 
@@ -76,7 +82,7 @@ def test_mixed_encodings_are_not_guessed(content):
     with unchanged(content):
         result, report = check_json(content)
     assert result.exit_code == 3
-    assert one(report, "mixed.txt")["error"].startswith("cannot decode as utf-8 (line 2, ")
+    undecodable(one(report, "mixed.txt"))
 
 
 def test_a_utf16_bom_over_utf8_text_is_a_lie_and_is_refused(content):
@@ -93,7 +99,7 @@ def test_a_utf8_bom_over_legacy_bytes_is_refused(content):
     with unchanged(content):
         result, report = check_json(content)
     assert result.exit_code == 3
-    assert one(report, "liar.txt")["error"].startswith("cannot decode as utf-8-sig (line 1, ")
+    undecodable(one(report, "liar.txt"))
 
 
 def test_a_truthful_utf16_bom_is_read(content):
@@ -101,7 +107,7 @@ def test_a_truthful_utf16_bom_is_read(content):
     result, report = check_json(content / "utf16.txt")
     assert result.exit_code == 1
     assert report["documents"][0]["verdict"] == "deny"
-    assert report["documents"][0]["encoding"] == "utf-16"
+    assert report["documents"][0]["encoding"].startswith("utf-16")
 
 
 def test_nul_bytes_mark_a_binary_file(content):
@@ -109,7 +115,7 @@ def test_nul_bytes_mark_a_binary_file(content):
     with unchanged(content):
         result, report = check_json(content)
     assert result.exit_code == 3
-    assert one(report, "nul.txt")["error"] == "contains NUL bytes (line 3; a binary file?): not checked"
+    assert one(report, "nul.txt")["error"] == "contains NUL bytes (binary file?): not checked"
 
 
 def test_a_very_long_line_is_checked_to_its_end(content):
