@@ -27,7 +27,7 @@ def read_file(path: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> byte
             data = fh.read((before.st_size if regular else max_bytes) + 1)
             after = os.fstat(fh.fileno())
     except FileNotFoundError:
-        raise UserError("file not found (moved or deleted before it could be read): not checked", name) from None
+        raise UserError("file not found: not checked", name) from None
     except OSError as exc:
         raise UserError(f"cannot read file: {exc.strerror or exc}: not checked", name) from None
     if len(data) > max_bytes:
