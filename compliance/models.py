@@ -84,6 +84,18 @@ class Source(Model):
     contact: str | None = None
 
 
+class Excerpt(Model):
+    """The text around a finding on its own line(s), so reports can show it in context.
+
+    ``before`` runs from the start of the finding's first line, ``after`` to the end
+    of its last line; each is cut at a word to about 80 characters, and starts
+    (``before``) or ends (``after``) with "…" where it was cut.
+    """
+
+    before: str
+    after: str
+
+
 class Finding(Model):
     """One piece of evidence found in a document, with its exact span."""
 
@@ -97,6 +109,7 @@ class Finding(Model):
     source: str | None = None
     position: Position | None = None
     segment: int | None = None
+    context: Excerpt | None = None
 
 
 class SourceRef(Model):
@@ -180,9 +193,11 @@ class Report(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @classmethod
-    def of(cls, documents: list[DocumentResult], not_checked: Iterable[NotChecked] = ()) -> Report:
-        docs = sorted(documents, key=lambda d: d.path)
-        skipped = sorted(not_checked, key=lambda n: n.path)
+    def of(cls, results: Iterable[DocumentResult | NotChecked]) -> Report:
+        """The report of a run's results: documents, and files seen but not checked, each sorted by path."""
+        results = list(results)
+        docs = sorted((r for r in results if isinstance(r, DocumentResult)), key=lambda d: d.path)
+        skipped = sorted((r for r in results if isinstance(r, NotChecked)), key=lambda n: n.path)
         counts = {v: sum(d.verdict == v for d in docs) for v in VERDICT_RANK}
         return cls(documents=docs, not_checked=skipped,
                    summary=Summary(documents=len(docs), not_checked=len(skipped), **counts))

@@ -31,7 +31,7 @@ class Unreadable:
     rule: str = "unreadable"
 
 
-Item = Path | NotChecked | Unreadable
+Found = Path | NotChecked | Unreadable
 
 
 def display_name(path: str | Path) -> str:
@@ -40,7 +40,7 @@ def display_name(path: str | Path) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
 
 
-def collect(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Item]:
+def collect(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Found]:
     """Files to check (``Path``), files seen but not checked, and folders that could not be read.
 
     ``exclude`` names folders a walk leaves out, such as the run's own report folder.
@@ -53,8 +53,8 @@ def collect(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> 
             yield p
 
 
-def _walk(root: Path, skip: set[Path]) -> Iterator[Item]:
-    found: list[tuple[str, Item]] = []
+def _walk(root: Path, skip: set[Path]) -> Iterator[Found]:
+    found: list[tuple[str, Found]] = []
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=errors.append):
         here = Path(folder)
@@ -77,7 +77,7 @@ def _walk(root: Path, skip: set[Path]) -> Iterator[Item]:
         yield item
 
 
-def _entry(path: Path) -> Item:
+def _entry(path: Path) -> Found:
     """A file in a walk: checked if it is a regular file in a format the checker reads."""
     try:
         return _classify(path)
@@ -85,7 +85,7 @@ def _entry(path: Path) -> Item:
         return Unreadable(display_name(path), internal_error("collect", exc), "internal-error")
 
 
-def _classify(path: Path) -> Item:
+def _classify(path: Path) -> Found:
     try:
         mode = path.stat().st_mode
     except OSError:

@@ -5,6 +5,7 @@ text is the same offset in the original: spans never need re-mapping.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -32,17 +33,17 @@ def _build_table() -> dict[int, str]:
 
 _TABLE = _build_table()
 _PATTERN_TABLE = {k: v for k, v in _TABLE.items() if k != ord("I")}  # keep ASCII escapes intact
-_LOWER_SAFE = {cp: ch.lower() for cp, ch in ((c, chr(c)) for c in range(0x10000))
-               if len(ch.lower()) != 1}
+# str.translate looks every character up in a dict; a regex finds the few that need it far faster.
+_NEEDS_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE) if c > 127) + "]")
+# The only BMP character whose lower() changes length is İ (U+0130), which _TABLE folds first
+# (tests/test_stages.py checks this).
 
 
 def fold(text: str) -> str:
     """Lowercase and strip diacritics, keeping the length: ``fold(s)[i]`` stands for ``s[i]``."""
-    return text.translate(_TABLE).translate(_LOWER_SAFE_TABLE).lower()
-
-
-# lower() changes the length of a handful of characters (İ is folded above); pin them to themselves
-_LOWER_SAFE_TABLE = {cp: chr(cp) for cp in _LOWER_SAFE}
+    if not text.isascii():
+        text = _NEEDS_FOLD.sub(lambda m: _TABLE[ord(m.group())], text)
+    return text.lower()
 
 
 @lru_cache(maxsize=None)

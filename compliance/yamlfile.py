@@ -10,6 +10,10 @@ from pydantic import ValidationError
 from .errors import UserError
 
 Loc = tuple[Any, ...]
+# libyaml's parser when PyYAML was built with it; both are safe loaders (no Python objects).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
 _PLAIN_COLLECTIONS = {yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
                       yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG}
 
@@ -31,7 +35,7 @@ def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, Line
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read: {exc}", str(path)) from None
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        node = yaml.compose(raw, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -73,8 +77,10 @@ def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[
 def _scalar(node: yaml.Node, path: Path, error: type[UserError]) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise error("keys must be plain values", str(path), node.start_mark.line + 1)
+    if node.tag == _STR:
+        return node.value
     try:
-        return yaml.SafeLoader("").construct_object(node)
+        return _CONSTRUCTOR.construct_object(node)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"invalid value: {problem}", str(path), node.start_mark.line + 1) from None

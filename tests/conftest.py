@@ -30,3 +30,12 @@ def checker() -> Checker:
 @pytest.fixture()
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_tmp(tmp_path_factory):
+    """Tests never write to the user's cache folder."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()

@@ -11,6 +11,8 @@ from compliance.report import render
 
 from .inputtree import AGENCY, invoke, snapshot, unchanged
 
+REPORT_FILES = sorted(["report.json", *render.REPORTS])
+
 
 @pytest.fixture()
 def content(tmp_path: Path) -> Path:
@@ -45,7 +47,7 @@ def test_reports_go_inside_the_checked_folder_only_when_asked_and_are_not_checke
         second = invoke("audit", content, "-o", out)
     assert first.exit_code == second.exit_code == 1
     assert first.stdout == second.stdout == "3 documents: 0 allow, 0 review, 3 deny\n"
-    assert sorted(p.name for p in out.iterdir()) == ["attribution.md", "permission.md", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == REPORT_FILES
 
 
 def test_ctrl_c_while_checking_keeps_the_previous_reports(content, previous, monkeypatch):
@@ -70,13 +72,13 @@ def test_ctrl_c_while_checking_keeps_the_previous_reports(content, previous, mon
 
 def test_ctrl_c_while_writing_leaves_each_report_whole(content, previous, monkeypatch):
     (content / "d.txt").write_text("Our reporter visited the market on Saturday.\n")
-    old_permission = (previous / "permission.md").read_bytes()
+    old = {name: (previous / name).read_bytes() for name in REPORT_FILES if name != "report.json"}
     real = os.replace
     calls = []
 
     def interrupted(src, dst):
         calls.append(dst)
-        if len(calls) == 2:  # report.json is in place; permission.md is written but not yet renamed
+        if len(calls) == 2:  # report.json is in place; the next report is written but not yet renamed
             raise KeyboardInterrupt
         real(src, dst)
 
@@ -85,8 +87,8 @@ def test_ctrl_c_while_writing_leaves_each_report_whole(content, previous, monkey
     assert result.exit_code == 130
     assert "interrupted while writing reports; each report in" in result.stderr
     assert '"documents": 4' in (previous / "report.json").read_text()  # the new one, whole
-    assert (previous / "permission.md").read_bytes() == old_permission  # the old one, whole
-    assert sorted(p.name for p in previous.iterdir()) == ["attribution.md", "permission.md", "report.json"]
+    assert {name: (previous / name).read_bytes() for name in old} == old  # the old ones, whole
+    assert sorted(p.name for p in previous.iterdir()) == REPORT_FILES
 
 
 def test_reports_get_the_usual_permissions(content, tmp_path):

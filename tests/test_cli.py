@@ -74,8 +74,8 @@ def test_audit_writes_json_and_markdown_reports(runner, tmp_path):
     report = json.loads((out / "report.json").read_text())
     assert report["summary"]["documents"] == 6
     permission = (out / "permission.md").read_text()
-    assert "## DENY: `" in permission and "ilkha-legal-warning.txt" in permission
-    assert "Remedy" in permission
+    assert f"### ⛔ Do not publish: `{CONTENT / 'ilkha-legal-warning.txt'}`" in permission
+    assert "Get a written contract or subscription from İlke Haber Ajansı: https://ilkha.com" in permission
     attribution = (out / "attribution.md").read_text()
     assert "Anadolu Ajansı (AA)" in attribution
     assert "CC-BY-4.0" in attribution

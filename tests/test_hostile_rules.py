@@ -1,16 +1,15 @@
 """Careless or hostile rule packs, configs and templates cannot hang a run or run code."""
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
-import jinja2
 import pytest
 
 from compliance import detect as detect_module
-from compliance.report.render import write_reports
 
-from .inputtree import AGENCY, by_name, check_json, invoke, unchanged
+from .inputtree import AGENCY, by_name, check_json, invoke, snapshot, unchanged
 
 RUNAWAY = """\
 - kind: notice
@@ -62,7 +61,7 @@ def test_lint_warns_about_nested_unbounded_repetition(tmp_path):
     rules = pack(tmp_path, RUNAWAY.replace("runaway (?:a|aa)+z", r"runaway (?:\w+\s?)+reserved")
                  + RUNAWAY.replace("notice.xx.runaway", "notice.xx.tame").replace("(?:a|aa)+z", "a+z"))
     result = invoke("rules", "lint", rules)
-    warnings = [line for line in result.output.splitlines() if ": warning: " in line]
+    warnings = [line for line in result.output.splitlines() if line.startswith(str(rules)) and ": warning: " in line]
     assert warnings == [f"{rules / 'rules.yaml'}:6: warning: [notice.xx.runaway] pattern nests unbounded "
                         f"repetition; it may backtrack catastrophically"]
     assert result.exit_code == 0
@@ -74,41 +73,45 @@ def test_lint_warns_about_nested_unbounded_repetition(tmp_path):
     "{{ report.__class__.__init__.__globals__ }}",
     "{% set _ = report.documents.append(1) %}changed",
 ])
-def test_a_template_reaching_for_python_internals_fails_and_writes_nothing_of_it(tmp_path, checker, source):
+def test_a_template_reaching_for_python_internals_fails_and_writes_nothing(content, tmp_path, monkeypatch, source):
+    monkeypatch.chdir(tmp_path)
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "permission.md.j2").write_text(source)
     out = tmp_path / "out"
-    report = checker.check_paths([])
-    write_reports(report, checker.rules, out)
-    before = (out / "permission.md").read_bytes()
-    with pytest.raises(jinja2.exceptions.SecurityError):
-        write_reports(report, checker.rules, out, [templates])
-    assert (out / "permission.md").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["attribution.md", "permission.md", "report.json"]
-    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+    assert invoke("audit", content, "-o", out).exit_code == 1
+    before = snapshot(out)
+    result = invoke("audit", content, "-o", out, "--template", templates)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"compliance: error: {templates / 'permission.md.j2'}:1: template error: "
+                                    f"access to attribute '")
+    assert result.output.endswith("' object is unsafe.\n")
+    assert snapshot(out) == before
+    assert not (tmp_path / "pwned").exists()
 
 
-def test_a_template_cannot_include_files_outside_the_template_folders(tmp_path, checker):
+def test_a_template_cannot_include_files_outside_the_template_folders(content, tmp_path):
     (tmp_path / "secret.txt").write_text("the publisher's secret")
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "permission.md.j2").write_text("{% include '../secret.txt' %}")
-    with pytest.raises(jinja2.exceptions.TemplateNotFound):
-        write_reports(checker.check_paths([]), checker.rules, tmp_path / "out", [templates])
+    result = invoke("audit", content, "-o", tmp_path / "out", "--template", templates)
+    assert result.exit_code == 2
+    assert result.output == f"compliance: error: {templates / 'permission.md.j2'}:1: template error: ../secret.txt\n"
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("body, message", [
     ('- !!python/object/apply:os.system ["touch pwned"]\n',
-     ":1: unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
+     r":1: unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
     ("- kind: terms\n  id: x\n  known: !!python/name:os.system\n",
-     ":3: invalid value: could not determine a constructor for the tag 'tag:yaml.org,2002:python/name:os.system'"),
+     r":3: invalid value: could not determine a constructor for the tag 'tag:yaml.org,2002:python/name:os.system'"),
     ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
      "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n",
-     ":2: a YAML alias repeats a list or mapping; write it out instead"),
-    ("- " * 1000 + "x", ": invalid YAML: nested too deeply"),
+     r":2: a YAML alias repeats a list or mapping; write it out instead"),
+    ("- " * 1000 + "x", r"(:1)?: invalid YAML: (nested too deeply|exceeded maximum nesting depth)"),  # Python or libyaml
 ])
 @pytest.mark.parametrize("where", ["rules", "config"])
 def test_yaml_cannot_run_code_or_explode(tmp_path, monkeypatch, body, message, where):
@@ -118,7 +121,7 @@ def test_yaml_cannot_run_code_or_explode(tmp_path, monkeypatch, body, message, w
     option = "--rules" if where == "rules" else "--config"
     result = invoke("check", option, bad, tmp_path)
     assert result.exit_code == 2
-    assert result.output == f"compliance: error: {bad}{message}\n"
+    assert re.fullmatch(f"compliance: error: {re.escape(str(bad))}{message}\n", result.output), result.output
     assert not (tmp_path / "pwned").exists()
 
 

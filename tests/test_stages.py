@@ -18,6 +18,12 @@ def test_fold_keeps_length_and_merges_turkish_i():
     assert fold("İlke Haber Ajansı") == fold("Ilke Haber Ajansi")
 
 
+def test_lower_keeps_length_for_every_character_fold_leaves_alone():
+    from compliance.text import _TABLE
+
+    assert all(len(chr(c).lower()) == 1 for c in range(0x10000) if c not in _TABLE)
+
+
 def test_document_positions_are_one_based_code_points():
     doc = Document(path="x", text="ab\nçdé\n(AA)")
     assert doc.position(0) == (1, 1)

@@ -6,37 +6,49 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from ..engines.local import check_many
 from ..errors import UserError
 from ..models import DocumentResult, NotChecked, Report
+from ..paths import collect
 from ..report.render import write_reports
 from ..report.text import summary_line
-from .common import EXIT_INTERRUPTED, build, checker_options, exit_code, user_errors
+from .common import EXIT_INTERRUPTED, build, checker_options, exit_code, jobs_option, user_errors
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("compliance-report"), show_default=True, help="Folder for the reports.")
+@jobs_option
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this machine; dask: a Dask cluster (sharded, resumable; accepts .jsonl exports).")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: an existing scheduler (default: a local cluster).")
+@click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of your own templates; each overrides the built-in one of the same name.")
 @checker_options
 @user_errors
-def audit(paths: tuple[Path, ...], out_dir: Path, config_path, extra_rules, as_of, fail_on) -> None:
-    """Audit a content folder: write report.json, a permission report and an attribution report."""
+def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str, scheduler: str | None,
+          template_dir: Path | None, config_path, extra_rules, as_of, fail_on) -> None:
+    """Audit a content folder: write report.json, permission and attribution reports (HTML, Markdown, text)."""
     if click.get_current_context().get_parameter_source("out_dir") is ParameterSource.DEFAULT:
         _refuse_inside(out_dir, paths)
     checker, config = build(config_path, extra_rules, as_of)
-    documents: list[DocumentResult] = []
-    not_checked: list[NotChecked] = []
+    results: list[DocumentResult | NotChecked] = []
     try:
-        for result in checker.iter_check(paths, exclude=[out_dir], not_checked=not_checked):
-            documents.append(result)
+        if engine == "dask":
+            from ..engines import dask as dask_engine
+
+            results = dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
+        else:
+            for result in check_many(checker, collect(paths, exclude=[out_dir]), jobs):
+                results.append(result)
     except KeyboardInterrupt:
-        done = summary_line(Report.of(documents, not_checked))
-        click.echo(f"compliance: interrupted after checking {done}; no report written, "
-                   f"{out_dir} is as it was", err=True)
+        click.echo(f"compliance: interrupted after checking {summary_line(Report.of(results))}; "
+                   f"no report written, {out_dir} is as it was", err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
-    report = Report.of(documents, not_checked)
+    report = Report.of(results)
     try:
-        written = write_reports(report, checker.rules, out_dir)
+        written = write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
     except KeyboardInterrupt:
         click.echo(f"compliance: interrupted while writing reports; each report in {out_dir} is whole, "
                    f"from this run or the one before", err=True)

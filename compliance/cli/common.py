@@ -10,6 +10,7 @@ import click
 
 from ..checker import Checker
 from ..config import Config, load_config
+from ..engines.local import default_jobs
 from ..errors import UserError
 from ..models import VERDICT_RANK, Report
 
@@ -38,7 +39,8 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def checker_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+def config_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options ``build()`` takes: config file, extra rule packs, decision date."""
     for option in reversed([
         click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                      help="Config file with rule packs and agreements."),
@@ -46,11 +48,20 @@ def checker_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="An extra rule pack (folder or file); may repeat."),
         click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
                      help="Decide as of this date (YYYY-MM-DD), e.g. for scheduled publication."),
-        click.option("--fail-on", type=click.Choice(["deny", "review"]), default=None,
-                     help="Lowest verdict that fails the run (default: deny)."),
     ]):
         fn = option(fn)
     return fn
+
+
+def checker_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--fail-on", type=click.Choice(["deny", "review"]), default=None,
+                      help="Lowest verdict that fails the run (default: deny).")(fn)
+    return config_options(fn)
+
+
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="all cores",
+    help="Worker processes; results are identical to a single process.")
 
 
 def build(config_path: Path | None, extra_rules: tuple[Path, ...], as_of: Any) -> tuple[Checker, Config]:

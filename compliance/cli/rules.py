@@ -84,8 +84,7 @@ def list_command(packs: tuple[Path, ...], kind: str | None, summary: bool) -> No
     for lr in sorted(rs.loaded, key=lambda r: (r.rule.kind, r.rule.id)):
         if kind and lr.rule.kind != kind:
             continue
-        text = getattr(lr.rule, "name", "") or lr.rule.description or getattr(lr.rule, "message", "")
-        click.echo(f"{lr.rule.kind:8} {lr.rule.id:40} {text}")
+        click.echo(f"{lr.rule.kind:8} {lr.rule.id:40} {lr.summary}")
 
 
 @rules.command()

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from ..models import DocumentResult, Report
+from .options import FormatOptions
 
 
-def render(report: Report) -> str:
+def render(report: Report, options: FormatOptions) -> str:
     lines = [line for doc in report.documents for line in document_lines(doc)]
     lines.extend(f"{n.path}: not checked ({n.type}): {n.reason}" for n in report.not_checked)
     lines.append(summary_line(report))

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from pydantic import ValidationError
 
+from .. import cache
 from ..errors import RuleError
 from ..yamlfile import LineMap, load_yaml, validation_error
 from .kinds import KINDS, RULE_ADAPTER, AnyRule
@@ -23,6 +24,11 @@ class LoadedRule:
 
     def line(self, *field: str | int) -> int | None:
         return self.lines.line_of((self.index, *field))
+
+    @property
+    def summary(self) -> str:
+        """One line about the rule: a source's name, else its description or message."""
+        return getattr(self.rule, "name", "") or self.rule.description or getattr(self.rule, "message", "")
 
     def error(self, message: str, *field: str | int) -> RuleError:
         return RuleError(f"rule '{self.rule.id}': {message}", str(self.path), self.line(*field))
@@ -43,6 +49,19 @@ def rule_files(root: Path) -> list[Path]:
 
 
 def load_file(path: Path) -> list[LoadedRule]:
+    """The validated rules of one file; parsed YAML is cached by content, so a large registry loads fast."""
+    try:
+        entry = cache.key("rules", str(path.resolve()), path.read_bytes())
+    except OSError as exc:
+        raise RuleError(f"cannot read: {exc.strerror or exc}", str(path)) from None
+    rules = cache.get("rules", entry)
+    if rules is None:
+        rules = _parse_file(path)
+        cache.put("rules", entry, rules)
+    return rules
+
+
+def _parse_file(path: Path) -> list[LoadedRule]:
     data, lines = load_yaml(path, RuleError)
     if data is None:
         return []

@@ -36,4 +36,4 @@ class Examples(Model):
 class RuleBase(Model):
     id: str = Field(pattern=ID_PATTERN)
     description: str = ""
-    examples: Examples = Examples()
+    examples: Examples = Field(default_factory=Examples)

@@ -1,0 +1,120 @@
+"""Benchmark the checker against plain reading of the same files, in one run, as ratios.
+
+    python bench/gen_corpus.py --out bench/corpus        # once: ~5,000 files, 25 MB, seeded
+    python bench/run.py bench/corpus
+
+Prints files/s and MB/s for plain reading (bytes, and decoded UTF-8) and for the
+whole `compliance check --format json` process (start-up included) at --jobs 1
+and 2, their ratios, the cost of a registry grown to 10,000 synthetic sources,
+start-up times, and a cached second audit. Ratios from one run on one machine
+are what to compare; absolute numbers move with the machine and its load.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXE = [sys.executable, "-m", "compliance"]
+
+
+def corpus_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def plain_read(files: list[Path], decode: bool) -> float:
+    start = time.perf_counter()
+    for p in files:
+        data = p.read_bytes()
+        if decode:
+            data.decode("utf-8")
+    return time.perf_counter() - start
+
+
+def run(args: list[str], env: dict | None = None) -> tuple[float, float, int]:
+    """Wall seconds, child CPU seconds and exit code of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(args)} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
+    return wall, cpu, proc.returncode
+
+
+def synthetic_registry(path: Path, n: int, seed: int = 11) -> None:
+    """A pack of n sources with made-up tags and names, to see how cost grows with the registry."""
+    rng = random.Random(seed)
+    lines = []
+    for i in range(n):
+        tag = "".join(rng.choices(string.ascii_uppercase, k=rng.randint(4, 7))) + str(i)
+        name = " ".join(w.capitalize() for w in rng.choices(["north", "star", "press", "wire", "daily",
+                                                            "news", "agency", "media", "sun", "river"], k=3))
+        lines.append(f"- kind: source\n  id: syn{i}\n  name: {name} {i}\n  tags: [{tag}]\n  terms: subscription\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def line(label: str, seconds: float, files: int, size: int, extra: str = "") -> None:
+    print(f"{label:44} {seconds:8.2f} s {files / seconds:10.0f} files/s {size / seconds / 1e6:9.1f} MB/s  {extra}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", type=Path)
+    args = ap.parse_args()
+    files = corpus_files(args.corpus)
+    size = sum(p.stat().st_size for p in files)
+    print(f"corpus: {len(files)} files, {size / 1e6:.1f} MB; {os.cpu_count()} cores; python {sys.version.split()[0]}")
+
+    plain_read(files, False)  # warm the page cache so both sides read from memory
+    read = plain_read(files, False)
+    read_dec = plain_read(files, True)
+    line("plain read (bytes)", read, len(files), size)
+    line("plain read + decode UTF-8", read_dec, len(files), size)
+
+    check = [*EXE, "check", "--format", "json"]
+    wall1, cpu1, _ = run([*check, "-j", "1", str(args.corpus)])
+    line("compliance check -j 1 (wall)", wall1, len(files), size, f"cpu {cpu1:.2f} s; {wall1 / read:.1f}x plain read")
+    wall2, cpu2, _ = run([*check, "-j", "2", str(args.corpus)])
+    line("compliance check -j 2 (wall)", wall2, len(files), size,
+         f"cpu {cpu2:.2f} s; speed-up {wall1 / wall2:.2f}x over -j 1")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pack = Path(tmp) / "synthetic.yaml"
+        synthetic_registry(pack, 10_000)
+        cold, _, _ = run([*check, "-j", "1", "--rules", str(pack), str(args.corpus)])
+        line("compliance check -j 1, +10,000 sources (cold)", cold, len(files), size,
+             f"{cold / wall1:.2f}x the built-in registry (parses the new pack)")
+        warm, _, _ = run([*check, "-j", "1", "--rules", str(pack), str(args.corpus)])
+        line("compliance check -j 1, +10,000 sources (warm)", warm, len(files), size,
+             f"{warm / wall1:.2f}x the built-in registry")
+        small = Path(tmp) / "one.txt"
+        small.write_text("ANKARA (AA) - Officials met on Monday.\n", encoding="utf-8")
+        version, _, _ = run([*EXE, "--version"])
+        one, _, _ = run([*EXE, "check", str(small)])
+        print(f"{'start-up: compliance --version':44} {version:8.2f} s")
+        print(f"{'start-up: compliance check one small file':44} {one:8.2f} s")
+
+        cache = Path(tmp) / "cache"
+        env = {**os.environ, "COMPLIANCE_CACHE_DIR": str(cache)}
+        audit = [*EXE, "audit", "-j", "1", "-o", str(Path(tmp) / "out"), str(args.corpus)]
+        if "--cache" in subprocess.run([*EXE, "audit", "--help"], capture_output=True, text=True).stdout:
+            first, _, _ = run([*audit, "--cache"], env)
+            second, _, _ = run([*audit, "--cache"], env)
+            print(f"{'audit, cold cache -> warm cache':44} {first:8.2f} s -> {second:.2f} s "
+                  f"({second / first:.0%} of the first)")
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
