@@ -37,11 +37,22 @@ def get(kind: str, entry: str) -> Any | None:
     root = cache_dir()
     if root is None:
         return None
+    if not _trusted(root / kind):
+        return None
     try:
         with open(root / kind / f"{entry}.pickle", "rb") as fh:
             return pickle.load(fh)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
         return None
+
+
+def _trusted(folder: Path) -> bool:
+    """Only a folder this user owns and nobody else can write is read: loading a planted pickle runs its code."""
+    try:
+        st = folder.stat()
+    except OSError:
+        return False
+    return (not hasattr(os, "getuid") or st.st_uid == os.getuid()) and not st.st_mode & 0o022
 
 
 def put(kind: str, entry: str, value: Any) -> None:

@@ -1,6 +1,7 @@
 """Careless or hostile rule packs, configs and templates cannot hang a run or run code."""
 from __future__ import annotations
 
+import pickle
 import re
 import textwrap
 from pathlib import Path
@@ -141,3 +142,29 @@ def test_policy_messages_are_plain_fields_not_code(tmp_path, message):
     result = invoke("rules", "test", rules)
     assert result.exit_code == 2
     assert result.output.startswith(f"compliance: error: {rules / 'rules.yaml'}:5: rule 'policy.sneaky': ")
+
+
+class _Planted:
+    """A pickle that runs code when loaded: what someone with write access to the cache could leave there."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_a_cache_folder_others_can_write_is_not_read(tmp_path, monkeypatch):
+    from compliance.ruleset import RuleSet
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(cache))
+    expected = len(RuleSet.load().loaded)  # fills the cache
+    entries = list((cache / "rules").glob("*.pickle"))
+    assert entries
+    marker = tmp_path / "code-ran"
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(_Planted(marker)))
+    (cache / "rules").chmod(0o777)
+    assert len(RuleSet.load().loaded) == expected
+    assert not marker.exists()
