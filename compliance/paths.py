@@ -45,15 +45,20 @@ def collect(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> 
 
     ``exclude`` names folders a walk leaves out, such as the run's own report folder.
     """
-    skip = {Path(p).resolve() for p in exclude}
+    skip = {os.path.realpath(p) for p in exclude}
     for p in map(Path, paths):
-        if p.is_dir():
-            yield from _walk(p, skip)
-        else:
+        if not p.is_dir():
             yield p
+            continue
+        try:
+            found = _walk(p, skip)
+        except Exception as exc:  # noqa: BLE001 - a walk that breaks fails closed for its folder
+            found = [Unreadable(display_name(p), internal_error("collect", exc), "internal-error")]
+        yield from found
 
 
-def _walk(root: Path, skip: set[Path]) -> Iterator[Found]:
+def _walk(root: Path, skip: set[str]) -> list[Found]:
+    """Everything under ``root``, in path order (the whole listing first: only names are held)."""
     found: list[tuple[str, Found]] = []
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=errors.append):
@@ -61,7 +66,7 @@ def _walk(root: Path, skip: set[Path]) -> Iterator[Found]:
         keep = []
         for d in dirs:
             path = here / d
-            if d.startswith(".") or path.resolve() in skip:
+            if d.startswith(".") or os.path.realpath(path) in skip:
                 continue
             if path.is_symlink():
                 found.append((str(path), NotChecked(path=display_name(path), type="link to a folder",
@@ -73,8 +78,7 @@ def _walk(root: Path, skip: set[Path]) -> Iterator[Found]:
     for err in errors:
         where = display_name(err.filename or root)
         found.append((str(err.filename), Unreadable(where, f"cannot read folder: {err.strerror or err}")))
-    for _, item in sorted(found, key=lambda pair: pair[0]):
-        yield item
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
 
 
 def _entry(path: Path) -> Found:

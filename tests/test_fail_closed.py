@@ -54,3 +54,18 @@ def test_a_stage_that_raises_fails_closed_for_that_document_only(content, monkey
     assert by_name(report)["a-agency.txt"]["verdict"] == "deny"  # the run went on
     text = invoke("check", content).output
     assert f"{content / 'b-broken.txt'}: review [internal-error] internal error in stage '{stage}'" in text
+
+
+def test_a_folder_walk_that_breaks_fails_closed_for_that_folder(content, tmp_path, monkeypatch):
+    other = tmp_path / "other.txt"
+    other.write_text(AGENCY, encoding="utf-8")
+
+    def broken_walk(root, skip):
+        raise OSError("walk exploded")
+
+    monkeypatch.setattr(paths, "_walk", broken_walk)
+    result, report = check_json(content, other)
+    assert result.exit_code == 3
+    assert by_name(report)["content"]["error"] == "internal error in stage 'collect': OSError: walk exploded"
+    assert by_name(report)["content"]["verdict"] == "review"
+    assert by_name(report)["other.txt"]["verdict"] == "deny"
