@@ -13,12 +13,13 @@ from .config import Config
 from .errors import ConfigError, UserError, internal_error
 from .excerpt import with_context
 from .link import link, origin_findings
-from .load import load_path
-from .load.read import DEFAULT_MAX_BYTES, MB
+from .load import InputSettings, load_path
+from .metadata import with_metadata
 from .models import Agreement, DocumentResult, NotChecked, Reason, Report
-from .paths import Found, Unreadable, collect, display_name
+from .paths import FileFilter, Found, Unreadable, collect, display_name
 from .ruleset import RuleSet, builtin_rules_dir
 from .segment import segment
+from .waivers import Waivers, apply_waivers, load_waivers, unused_waivers
 
 
 class Checker:
@@ -32,17 +33,24 @@ class Checker:
     """
 
     def __init__(self, rules: RuleSet | None = None, agreements: Iterable[Agreement] = (), *,
-                 as_of: date | None = None, warn_days: int = 30, max_bytes: int = DEFAULT_MAX_BYTES):
+                 as_of: date | None = None, warn_days: int = 30, waivers: Waivers = Waivers(),
+                 select: FileFilter | None = None, credit_style: str = "{credit}",
+                 inputs: InputSettings | None = None):
         """The built-in rules (or a compiled ``rules``) and the agreements you hold.
 
         ``as_of`` fixes the day agreements are judged on; by default it is the
         day of each check, so a long-running service sees agreements expire.
-        A file bigger than ``max_bytes`` is reported as not checked (review), never read whole.
+        ``waivers`` are the editors' accepted decisions, ``select`` the config's
+        include/exclude globs, ``credit_style`` the house style of credit lines,
+        ``inputs`` says how files are read (legacy encodings, CMS JSON fields).
         """
         self.rules = rules if rules is not None else RuleSet.load()
         self._as_of = as_of
         self._context = Context(self.rules, tuple(agreements), as_of or date.today(), warn_days)
-        self.max_bytes = max_bytes
+        self.waivers = waivers
+        self.select = select
+        self.credit_style = credit_style
+        self.inputs = inputs or InputSettings()
 
     @classmethod
     def from_config(cls, config: Config | None = None, *, as_of: date | None = None) -> Checker:
@@ -53,11 +61,15 @@ class Checker:
         """
         config = config or Config()
         rules = RuleSet.load(config.rule_packs(builtin_rules_dir()), config.disable)
-        for agreement in config.agreements:
+        for i, agreement in enumerate(config.agreements):
             if agreement.source not in rules.sources:
-                raise ConfigError(f"agreement names unknown source '{agreement.source}'")
+                where = config.origin(f"agreements.{i}")
+                raise ConfigError(f"agreement names unknown source '{agreement.source}' (see 'compliance rules "
+                                  "list --kind source')", *(where or ()))
+        waivers_path = config.waivers_path()
         return cls(rules, config.agreements, as_of=as_of or config.as_of, warn_days=config.warn_days,
-                   max_bytes=int(config.max_file_mb * MB))
+                   waivers=load_waivers(waivers_path, rules) if waivers_path else Waivers(),
+                   select=config.file_filter(), credit_style=config.credit_style, inputs=config.inputs)
 
     def check_text(self, text: str, *, path: str | None = None,
                    metadata: Mapping[str, Any] | None = None) -> DocumentResult:
@@ -75,7 +87,7 @@ class Checker:
         """Check one file; ``display`` is the name shown in the result (default: ``path``, escaped)."""
         name = display or display_name(path)
         try:
-            doc = load_path(Path(path), name, max_bytes=self.max_bytes)
+            doc = load_path(Path(path), name, self.inputs)
         except UserError as exc:
             return failed(name, "unreadable", exc.message)
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
@@ -97,14 +109,20 @@ class Checker:
         Files a folder holds that are not articles (images, PDFs) are not results here;
         ``check_paths`` lists them in the report's ``not_checked``.
         """
-        for item in collect(paths):
+        for item in collect(paths, self.select):
             result = self.check_found(item)
             if isinstance(result, DocumentResult):
                 yield result
 
     def check_paths(self, paths: Iterable[str | Path]) -> Report:
         """Check files and folders into one ``Report`` (the CLI's JSON report)."""
-        return Report.of(map(self.check_found, collect(paths)))
+        return self.report(map(self.check_found, collect(paths, self.select)))
+
+    def report(self, results: Iterable[DocumentResult | NotChecked]) -> Report:
+        """The run's report, with the file waivers that waived nothing in it."""
+        results = list(results)
+        documents = [r for r in results if isinstance(r, DocumentResult)]
+        return Report.of(results, unused_waivers(self.waivers, documents))
 
     @property
     def context(self) -> Context:
@@ -112,29 +130,43 @@ class Checker:
         return self._context if self._as_of is not None else replace(self._context, as_of=date.today())
 
     def check_document(self, doc: Document) -> DocumentResult:
+        """The decision in the house credit style, with the editors' waivers applied after it."""
+        result = self._decide(doc)
+        try:
+            styled = [d.model_copy(update={"text": self.credit_style.format(credit=d.text)})
+                      if d.type == "attribute" else d for d in result.duties]
+            return apply_waivers(result.model_copy(update={"duties": styled}), doc, self.waivers, self.rules,
+                                 self.context.as_of)
+        except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
+            return failed(doc.path, "internal-error", internal_error("waivers", exc))
+
+    def _decide(self, doc: Document) -> DocumentResult:
         """Never raises for a bad document: any failure becomes a ``review`` that says what broke."""
-        if not doc.text.strip():
+        if not doc.text.strip() and not doc.metadata:
             reason = Reason(rule="empty", message="empty document: nothing to check, review by hand")
             return DocumentResult(path=doc.path, verdict="review", reasons=[reason], format=doc.format,
                                   encoding=doc.encoding)
         stage = "detect"
         try:
             det = detect(doc, self.rules)
+            stage = "metadata"
+            det = with_metadata(doc, det, self.rules)
             stage = "segment"
             segments = segment(doc, det)
             stage = "link"
             sources, notices = link(det, segments, self.rules)
             stage = "decide"
             decision = decide(self.context, sources, notices, det.findings, origin_findings(det, segments))
+            stage = "locate"
+            return doc.locate(DocumentResult(
+                path=doc.path, verdict=decision.verdict, sources=sources, notices=notices,
+                findings=with_context(doc, det.findings), duties=decision.duties, reasons=decision.reasons,
+                warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding))
         except RuleTimeout as exc:
             return failed(doc.path, "rule-timeout",
                           f"rule '{exc.rule_id}' ran out of time on this document; not checked, review by hand")
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
             return failed(doc.path, "internal-error", internal_error(stage, exc))
-        return DocumentResult(
-            path=doc.path, verdict=decision.verdict, sources=sources, notices=notices,
-            findings=with_context(doc, det.findings), duties=decision.duties, reasons=decision.reasons,
-            warnings=decision.warnings, segments=segments, format=doc.format, encoding=doc.encoding)
 
 
 def failed(path: str, rule: str, message: str) -> DocumentResult:

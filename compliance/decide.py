@@ -92,7 +92,8 @@ def _statement(ctx: Context, sid: str, notices: list[Notice], origins: list[Find
 
 
 def notice_terms(rs: RuleSet, notice: Notice) -> Terms:
-    terms = next(cn.terms for cn in rs.notices if cn.rule.id == notice.rule)
+    # A notice read from metadata has no phrase rule: its licence alone says what it permits.
+    terms = next((cn.terms for cn in rs.notices if cn.rule.id == notice.rule), Terms())
     return terms.merge(license_terms(notice.license)) if notice.license else terms
 
 

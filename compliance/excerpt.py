@@ -1,7 +1,7 @@
 """Evidence in context: the text around each finding on its own line, cut to a readable width."""
 from __future__ import annotations
 
-from .document import Document
+from .document import Document, in_text
 from .models import Excerpt, Finding
 
 WIDTH = 80  # characters of context on each side
@@ -9,7 +9,7 @@ CUT = "…"
 
 
 def with_context(doc: Document, findings: list[Finding]) -> list[Finding]:
-    return [f.model_copy(update={"context": excerpt(doc, f.start, f.end)}) for f in findings]
+    return [f.model_copy(update={"context": excerpt(doc, f.start, f.end)}) if in_text(f) else f for f in findings]
 
 
 def excerpt(doc: Document, start: int, end: int) -> Excerpt:

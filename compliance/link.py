@@ -23,12 +23,14 @@ def link(det: Detection, segments: list[Segment], rs: RuleSet) -> tuple[list[Sou
         if f.kind in ("source_tag", "credit") and f.text not in forms:
             forms.append(f.text)
     sources = [SourceRef(id=sid, name=rs.sources[sid].name, tags=forms) for sid, forms in tags.items()]
-    return sources, [_owner(n, origins) for n in det.notices]
+    text_origins = [f for f in origins if f.line]  # a source known from metadata (line 0) owns no notice in the text
+    return sources, [_owner(n, text_origins) for n in det.notices]
 
 
 def _owner(notice: Notice, origins: list[Finding]) -> Notice:
     """A notice that names no holder belongs to the copy it follows: the nearest source before it."""
-    if notice.source is not None or notice.holder is not None or not origins:
+    # Line 0: a notice from metadata, not in the text; it stays with the holder it names, or none.
+    if notice.source is not None or notice.holder is not None or not origins or not notice.line:
         return notice
     before = [f for f in origins if f.line <= notice.line]
     owner = (before[-1] if before else origins[0]).source

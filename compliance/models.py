@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA = "compliance-report/1"
 
@@ -32,7 +32,7 @@ NoticeType = Literal[
 Position = Literal["dateline", "closing", "credit", "signature", "mention"]
 FindingKind = Literal[
     "source_tag", "credit", "signature", "mention", "unknown_tag",
-    "notice", "holder", "metadata", "error",
+    "notice", "holder", "metadata", "metadata_conflict", "error",
 ]
 
 
@@ -145,6 +145,29 @@ class Reason(Model):
     quote: str | None = None
 
 
+class Waiver(Model):
+    """An editor's accepted decision: which rule it sets aside on which documents, why, and who approved it.
+
+    ``path`` is a path or glob relative to the folder of the file that holds the
+    waiver (``file``, at ``line``); an inline marker's ``path`` is its document.
+    """
+
+    path: str
+    rule: str
+    reason: str
+    approved_by: str | None = None
+    expires: date | None = None
+    file: str
+    line: int | None = None
+
+
+class WaivedReason(Reason):
+    """A reason an editor waived: still reported, with the verdict it carried and the waiver that set it aside."""
+
+    verdict: Verdict
+    waiver: Waiver
+
+
 class Segment(Model):
     kind: Literal["headline", "dateline", "body", "credits", "notice", "trailing", "quote"]
     start_line: int
@@ -166,6 +189,8 @@ class DocumentResult(Model):
     format: str = "text"
     encoding: str | None = None
     error: str | None = None
+    # Reasons set aside by a waiver; they no longer count towards ``verdict``.
+    waived: list[WaivedReason] = Field(default_factory=list)
 
 
 class NotChecked(Model):
@@ -181,6 +206,7 @@ class Summary(Model):
     allow: int = 0
     review: int = 0
     deny: int = 0
+    waived: int = 0  # waived reasons, over all documents
     not_checked: int = 0
 
 
@@ -188,22 +214,29 @@ class Report(Model):
     schema_: str = Field(SCHEMA, alias="schema")
     documents: list[DocumentResult]
     summary: Summary
+    # Waivers that set nothing aside although every document they cover was checked in this run.
+    unused_waivers: list[Waiver] = Field(default_factory=list)
     not_checked: list[NotChecked] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @classmethod
-    def of(cls, results: Iterable[DocumentResult | NotChecked]) -> Report:
+    def of(cls, results: Iterable[DocumentResult | NotChecked], unused_waivers: list[Waiver] | None = None) -> Report:
         """The report of a run's results: documents, and files seen but not checked, each sorted by path."""
         results = list(results)
         docs = sorted((r for r in results if isinstance(r, DocumentResult)), key=lambda d: d.path)
         skipped = sorted((r for r in results if isinstance(r, NotChecked)), key=lambda n: n.path)
         counts = {v: sum(d.verdict == v for d in docs) for v in VERDICT_RANK}
-        return cls(documents=docs, not_checked=skipped,
-                   summary=Summary(documents=len(docs), not_checked=len(skipped), **counts))
+        waived = sum(len(d.waived) for d in docs)
+        return cls(documents=docs, not_checked=skipped, unused_waivers=unused_waivers or [],
+                   summary=Summary(documents=len(docs), waived=waived, not_checked=len(skipped), **counts))
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(by_alias=True, indent=indent)
+
+
+# What an agreement may permit: the rules' actions plus the media a contract may cover.
+Permit = Literal[Action, "photos", "video"]
 
 
 class Agreement(Model):
@@ -211,9 +244,15 @@ class Agreement(Model):
 
     source: str
     kind: Literal["subscription", "written_contract", "syndication", "open_licence"] = "subscription"
-    permits: frozenset[str] | None = None
+    permits: frozenset[Permit] | None = None
     territory: list[str] | None = None
     channels: list[str] | None = None
     starts: date | None = None
     expires: date | None = None
     credit: str | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Agreement:
+        if self.starts and self.expires and self.starts > self.expires:
+            raise ValueError(f"starts ({self.starts}) is after expires ({self.expires})")
+        return self

@@ -1,23 +1,33 @@
-"""Which files a run checks: named files as given, folders walked in a stable order.
+"""Which files a run checks: named files as given, folders walked in a stable order, globs expanded.
 
 A folder walk never follows a link to a folder (so no loops, and no wandering
 outside the tree), never opens anything but regular files, skips hidden
 entries, and reports every other file it does not check, with why: nothing in
 a content folder is dropped silently.
+
+Config and waiver globs use one small, documented syntax (``match``): paths are
+``/``-separated and relative to the folder of the file that holds the pattern;
+``*`` and ``?`` stay within one folder, ``**`` spans folders; a pattern without
+``/`` matches a name at any depth; a pattern that matches a folder matches every
+file under it.
 """
 from __future__ import annotations
 
+import glob
 import mimetypes
 import os
+import re
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import internal_error
+from .errors import UserError, internal_error
 from .load import FORMATS
 from .models import NotChecked
 
+GLOB_CHARS = frozenset("*?[")
 # The standard library's own table, not the machine's /etc/mime.types, so reports do not vary by host.
 _MEDIA_TYPES = mimetypes.MimeTypes()
 
@@ -34,32 +44,65 @@ class Unreadable:
 Found = Path | NotChecked | Unreadable
 
 
+@dataclass(frozen=True)
+class FileFilter:
+    """The config's ``include`` and ``exclude`` globs, relative to ``base``."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    base: Path = Path(".")
+
+    def wants(self, path: Path) -> bool:
+        rel = relative_to(path, self.base)
+        if self.include and not any(match(p, rel) for p in self.include):
+            return False
+        return not any(match(p, rel) for p in self.exclude)
+
+
 def display_name(path: str | Path) -> str:
     """The name reports show: undecodable bytes and control characters escaped, so one name is one line."""
     name = os.fsencode(path).decode("utf-8", "backslashreplace")
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
 
 
-def collect(paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> Iterator[Found]:
-    """Files to check (``Path``), files seen but not checked, and folders that could not be read.
+def collect(paths: Iterable[str | Path], select: FileFilter | None = None,
+            exclude: Iterable[str | Path] = ()) -> Iterator[Found]:
+    """Files to check (``Path``), files seen but not checked, and folders that could not be read:
+    folders walked, globs expanded, named files kept (a missing one fails later, loudly).
 
     ``exclude`` names folders a walk leaves out, such as the run's own report folder.
     """
     skip = {os.path.realpath(p) for p in exclude}
-    for p in map(Path, paths):
-        if not p.is_dir():
-            yield p
-            continue
-        try:
-            found = _walk(p, skip)
-        except Exception as exc:  # noqa: BLE001 - a walk that breaks fails closed for its folder
-            found = [Unreadable(display_name(p), internal_error("collect", exc), "internal-error")]
-        yield from found
+    for arg in paths:
+        for p in _expand(str(arg)):
+            found = _walk_or_fail(p, skip) if p.is_dir() else [(p, p)]
+            yield from (item for path, item in found if select is None or select.wants(path))
 
 
-def _walk(root: Path, skip: set[str]) -> list[Found]:
-    """Everything under ``root``, in path order (the whole listing first: only names are held)."""
-    found: list[tuple[str, Found]] = []
+def _expand(arg: str) -> list[Path]:
+    if GLOB_CHARS.isdisjoint(arg) or os.path.exists(arg):
+        return [Path(arg)]
+    found = sorted(glob.glob(arg, recursive=True))
+    if not found:
+        raise UserError("no files match this glob", arg)
+    return [Path(f) for f in found]
+
+
+def walk(root: Path) -> list[Path]:
+    """The files under ``root`` that a run checks, in path order."""
+    return [item for _, item in _walk(root, set()) if isinstance(item, Path)]
+
+
+def _walk_or_fail(root: Path, skip: set[str]) -> list[tuple[Path, Found]]:
+    try:
+        return _walk(root, skip)
+    except Exception as exc:  # noqa: BLE001 - a walk that breaks fails closed for its folder
+        return [(root, Unreadable(display_name(root), internal_error("collect", exc), "internal-error"))]
+
+
+def _walk(root: Path, skip: set[str]) -> list[tuple[Path, Found]]:
+    """Everything under ``root`` with its path, in path order (the whole listing first: only names are held)."""
+    found: list[tuple[Path, Found]] = []
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=errors.append):
         here = Path(folder)
@@ -69,16 +112,16 @@ def _walk(root: Path, skip: set[str]) -> list[Found]:
             if d.startswith(".") or os.path.realpath(path) in skip:
                 continue
             if path.is_symlink():
-                found.append((str(path), NotChecked(path=display_name(path), type="link to a folder",
-                                                    reason="links to folders are not followed")))
+                found.append((path, NotChecked(path=display_name(path), type="link to a folder",
+                                               reason="links to folders are not followed")))
             else:
                 keep.append(d)
         dirs[:] = sorted(keep)
-        found.extend((str(here / f), _entry(here / f)) for f in files if not f.startswith("."))
+        found.extend((here / f, _entry(here / f)) for f in files if not f.startswith("."))
     for err in errors:
-        where = display_name(err.filename or root)
-        found.append((str(err.filename), Unreadable(where, f"cannot read folder: {err.strerror or err}")))
-    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
+        where = Path(err.filename or root)
+        found.append((where, Unreadable(display_name(where), f"cannot read folder: {err.strerror or err}")))
+    return sorted(found, key=lambda pair: str(pair[0]))
 
 
 def _entry(path: Path) -> Found:
@@ -101,3 +144,49 @@ def _classify(path: Path) -> Found:
         return path
     media_type = _MEDIA_TYPES.guess_type(path.name, strict=False)[0] or "unknown"
     return NotChecked(path=display_name(path), type=media_type, reason="not a format the checker reads")
+
+
+def relative_to(path: Path, base: Path) -> str:
+    """``path`` as a ``/``-separated path relative to ``base`` (absolute when it lies outside)."""
+    full = Path(os.path.abspath(path))
+    try:
+        return full.relative_to(os.path.abspath(base)).as_posix()
+    except ValueError:
+        return full.as_posix()
+
+
+def match(pattern: str, rel: str) -> bool:
+    """Whether ``rel`` (or a folder it lies in) matches ``pattern``."""
+    return _compile(pattern).fullmatch(rel) is not None
+
+
+@lru_cache(maxsize=512)
+def _compile(pattern: str) -> re.Pattern[str]:
+    pat = pattern.strip().removeprefix("./")
+    anchored = "/" in pat.rstrip("/")
+    pat = pat.strip("/")
+    out, i = [], 0
+    while i < len(pat):
+        c = pat[i]
+        if pat.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pat.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[" and pat.find("]", i + 2) != -1:
+            end = pat.find("]", i + 2)
+            body = re.escape(pat[i + 1:end]).replace("\\-", "-")
+            out.append("[^" + body[1:] + "]" if body.startswith("!") else "[" + body + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    # ``(?:/.*)?``: a pattern that matches a folder matches every file under it.
+    return re.compile(("" if anchored else "(?:.*/)?") + "".join(out) + "(?:/.*)?")

@@ -32,7 +32,7 @@ def run_examples(rs: RuleSet, only: set[str] | None = None) -> list[ExampleResul
                 key = tuple(ex.agreements)
                 if key not in checkers:
                     checkers[key] = Checker(rs, [Agreement(source=s) for s in key], as_of=AS_OF)
-                result = checkers[key].check_text(ex.text, path="<example>")
+                result = checkers[key].check_text(ex.text, path="<example>", metadata=ex.metadata)
                 problem = _check(lr, ex, result, expected == "match")
                 where = f"{lr.path}:{lr.line('examples', expected, i)}"
                 results.append(ExampleResult(lr.rule.id, where, expected, ex.text, problem))

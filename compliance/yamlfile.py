@@ -51,6 +51,21 @@ def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, Line
         raise error("invalid YAML: nested too deeply", str(path)) from None
 
 
+def load_list(path: Path, key: str, error: type[UserError] = UserError) -> tuple[list[Any], LineMap]:
+    """A file that is a mapping with one key holding a list (``agreements:``, ``waivers:``)."""
+    data, lines = load_yaml(path, error)
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise error(f"this file is a mapping with one key, '{key}'", str(path), 1)
+    for other in data:
+        if other != key:
+            raise error(f"unknown key '{other}' (this file has one key, '{key}')", str(path), lines.line_of((other,)))
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        raise error(f"{key}: a list", str(path), lines.line_of((key,)))
+    return items, lines
+
+
 def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[UserError], seen: set[int]) -> Any:
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
@@ -81,7 +96,7 @@ def _scalar(node: yaml.Node, path: Path, error: type[UserError]) -> Any:
         return node.value
     try:
         return _CONSTRUCTOR.construct_object(node)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"invalid value: {problem}", str(path), node.start_mark.line + 1) from None
 
@@ -92,7 +107,7 @@ def validation_error(exc: ValidationError, path: Path, lines: LineMap, base: Loc
     first = exc.errors()[0]
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     field = ".".join(str(p) for p in loc)
-    msg = first["msg"]
+    msg = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         msg = f"unknown key '{loc[-1]}'"
     elif field:

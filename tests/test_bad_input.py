@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from compliance import Checker
-from compliance.load import read
+from compliance.load import InputSettings, read
 
 from .inputtree import AGENCY, by_name, check_json, invoke, unchanged
 
@@ -139,14 +139,14 @@ def test_a_200_mb_file_is_refused_from_its_size_without_reading_it(checker, tmp_
     finally:
         tracemalloc.stop()
     assert result.verdict == "review"
-    assert result.error == ("file is 200.0 MB, over the 20.0 MB size cap (max_file_mb in the config): "
+    assert result.error == ("file is 200.0 MB, over the 20.0 MB size cap (inputs.max_file_mb in the config): "
                             "not checked, review by hand")
     assert peak < read.MB  # nothing of the file was read
 
 
 def test_the_size_cap_is_configurable_and_reports_rather_than_drops(content, tmp_path):
     config = tmp_path / "compliance.yaml"
-    config.write_text("max_file_mb: 0.001\n")  # about 1 KB
+    config.write_text("inputs:\n  max_file_mb: 0.001\n")  # about 1 KB
     (content / "small.txt").write_text("A short note from the desk.\n")
     (content / "agency.txt").write_text(AGENCY * 10, encoding="utf-8")
     with unchanged(content):
@@ -170,7 +170,7 @@ def test_a_stream_is_read_no_further_than_the_cap(checker, tmp_path):
 
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
-    result = Checker(checker.rules, max_bytes=read.MB).check_path(pipe)
+    result = Checker(checker.rules, inputs=InputSettings(max_file_mb=1)).check_path(pipe)
     thread.join(timeout=5)
     assert result.verdict == "review"
     assert result.error.startswith("file is larger than the cap, over the 1.0 MB size cap")

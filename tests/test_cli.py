@@ -26,7 +26,7 @@ def test_check_json_report_follows_the_contract(runner):
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["schema"] == "compliance-report/1"
-    assert report["summary"] == {"documents": 2, "allow": 0, "review": 1, "deny": 1, "not_checked": 0}
+    assert report["summary"] == {"documents": 2, "allow": 0, "review": 1, "deny": 1, "waived": 0, "not_checked": 0}
     ilkha = report["documents"][0]
     assert ilkha["verdict"] == "deny"
     assert ilkha["sources"] == [{"id": "ilkha", "name": "İlke Haber Ajansı", "tags": ["ILKHA"]}]
@@ -42,7 +42,7 @@ def test_fail_on_review_fails_a_review(runner):
 
 def test_unreadable_file_is_never_allowed_and_has_its_own_exit_code(runner, tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"caf\xe9 \xff\xfe broken")
+    bad.write_bytes(b"caf\xc3\xa9 cr\xc3\xa8me \xff broken")  # UTF-8 with a stray byte: no encoding fits
     result = runner.invoke(main, ["check", "--format", "json", str(bad)])
     assert result.exit_code == 3
     doc = json.loads(result.output)["documents"][0]

@@ -72,7 +72,7 @@ def bytes_load_or_fail_cleanly(data: bytes) -> None:
     try:
         doc = load_bytes(data, "fuzz.txt")
     except UserError as exc:
-        assert exc.path == "fuzz.txt" and exc.message.endswith("not checked")
+        assert exc.path == "fuzz.txt" and "not checked" in exc.message
         return
     assert "\r" not in doc.text and "\x00" not in doc.text
 

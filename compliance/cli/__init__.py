@@ -11,7 +11,9 @@ import click
 
 from .. import __version__
 
-SUBCOMMANDS = {"check": "check", "audit": "audit", "rules": "rules", "serve": "serve"}  # name -> module (same-named object)
+# name -> (module, object) of each subcommand
+SUBCOMMANDS = {"check": ("check", "check"), "audit": ("audit", "audit"), "rules": ("rules", "rules"),
+               "serve": ("serve", "serve"), "config": ("config", "config_group"), "init": ("init", "init")}
 
 
 class LazyGroup(click.Group):
@@ -19,10 +21,10 @@ class LazyGroup(click.Group):
         return sorted(SUBCOMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        module = SUBCOMMANDS.get(name)
-        if module is None:
+        if name not in SUBCOMMANDS:
             return None
-        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        module, attr = SUBCOMMANDS[name]
+        return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,7 +8,7 @@ from click.core import ParameterSource
 
 from ..engines.local import check_many
 from ..errors import UserError
-from ..models import DocumentResult, NotChecked, Report
+from ..models import DocumentResult, NotChecked
 from ..paths import collect
 from ..report.render import write_reports
 from ..report.text import summary_line
@@ -40,13 +40,13 @@ def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str, schedu
 
             results = dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
         else:
-            for result in check_many(checker, collect(paths, exclude=[out_dir]), jobs):
+            for result in check_many(checker, collect(paths, checker.select, exclude=[out_dir]), jobs):
                 results.append(result)
     except KeyboardInterrupt:
-        click.echo(f"compliance: interrupted after checking {summary_line(Report.of(results))}; "
+        click.echo(f"compliance: interrupted after checking {summary_line(checker.report(results))}; "
                    f"no report written, {out_dir} is as it was", err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
-    report = Report.of(results)
+    report = checker.report(results)
     try:
         written = write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
     except KeyboardInterrupt:

@@ -18,12 +18,12 @@ from typing import Iterable, Iterator
 from ..checker import Checker, failed
 from ..config import Config
 from ..errors import UserError
+from ..load import cms_json
 from ..models import DocumentResult, NotChecked
-from ..paths import Unreadable, collect
+from ..paths import FileFilter, Unreadable, collect
 from ..report.render import write_atomic
 
 SHARD_FILES = 500
-BODY_FIELDS = ("body", "text", "content")
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,13 @@ class Shard:
     jsonl: str | None = None
 
 
-def plan(inputs: Iterable[Path], shard_files: int = SHARD_FILES,
+def plan(inputs: Iterable[Path], select: FileFilter | None = None, shard_files: int = SHARD_FILES,
          exclude: Iterable[Path] = ()) -> tuple[list[Shard], list[NotChecked | Unreadable]]:
     """Shards named by a hash of their members, so adding files redoes only the shards they join;
     and what the walk found that is not a file to check (reported without a shard)."""
     jsonl = [p for p in map(Path, inputs) if p.is_file() and p.suffix == ".jsonl"]
     rest = [p for p in map(Path, inputs) if p not in jsonl]
-    found = list(collect(rest, exclude))
+    found = list(collect(rest, select, exclude))
     files = [str(p) for p in found if isinstance(p, Path)]
     others = [p for p in found if not isinstance(p, Path)]
     shards = [Shard(_hash(str(p.resolve()), str(p.stat().st_size), str(p.stat().st_mtime_ns)), jsonl=str(p))
@@ -86,11 +86,14 @@ def _jsonl_results(checker: Checker, path: str) -> Iterator[DocumentResult]:
             except json.JSONDecodeError as exc:
                 yield failed(name, "unreadable", f"line is not JSON: {exc.msg}")
                 continue
-            body = next((record[f] for f in BODY_FIELDS if isinstance(record, dict) and isinstance(record.get(f), str)), None)
-            if body is None:
-                yield failed(name, "unreadable", f"no text field ({', '.join(BODY_FIELDS)}) in this record")
+            if isinstance(record, dict):
+                name = f"{path}:{record.get('id', n)}"
+            try:  # each line is read like a CMS export file: configured fields, HTML bodies, metadata
+                doc = cms_json.article(line, record, name, checker.inputs.cms_json)
+            except UserError as exc:
+                yield failed(name, "unreadable", exc.message)
                 continue
-            yield checker.check_text(body, path=f"{path}:{record.get('id', n)}")
+            yield checker.check_document(doc)
 
 
 def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | None,
@@ -100,10 +103,10 @@ def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | Non
         from distributed import Client, LocalCluster
     except ImportError:
         raise UserError("the Dask engine needs the 'dask' extra: pip install 'news-compliance[dask]'") from None
-    shards, others = plan(inputs, exclude=[out_dir])
+    checker = Checker.from_config(config, as_of=as_of)  # fail here, once, on a bad config or rule pack
+    shards, others = plan(inputs, checker.select, exclude=[out_dir])
     shard_dir = out_dir / "shards"
     shard_dir.mkdir(parents=True, exist_ok=True)
-    checker = Checker.from_config(config, as_of=as_of)  # fail here, once, on a bad config or rule pack
     if scheduler:
         client = Client(scheduler)
     else:

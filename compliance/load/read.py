@@ -4,14 +4,14 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import UserError
 
 MB = 1024 * 1024
-DEFAULT_MAX_BYTES = 20 * MB
 
 
-def read_file(path: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def read_file(path: Path, name: str, max_bytes: int) -> bytes:
     """At most ``max_bytes`` of ``path``; any problem is a ``UserError`` naming the file.
 
     Memory stays bounded by the cap: a bigger file is refused from its size, and a
@@ -22,18 +22,24 @@ def read_file(path: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> byte
             before = os.fstat(fh.fileno())
             if before.st_size > max_bytes:
                 raise _too_large(name, before.st_size, max_bytes)
-            # What the file says it holds plus one byte, so growth shows; a pipe up to one byte past the cap.
             regular = stat.S_ISREG(before.st_mode)
-            data = fh.read((before.st_size if regular else max_bytes) + 1)
+            # What the file says it holds plus one byte, so growth shows.
+            data = fh.read(before.st_size + 1) if regular else read_stream(fh, name, max_bytes)
             after = os.fstat(fh.fileno())
     except FileNotFoundError:
         raise UserError("file not found: not checked", name) from None
     except OSError as exc:
         raise UserError(f"cannot read file: {exc.strerror or exc}: not checked", name) from None
-    if len(data) > max_bytes:
-        raise _too_large(name, None, max_bytes)
     if regular and (len(data) != before.st_size or _version(before) != _version(after)):
         raise UserError("file changed while it was read: not checked, run again once it is written", name)
+    return data
+
+
+def read_stream(fh: BinaryIO, name: str, max_bytes: int) -> bytes:
+    """A pipe or standard input, read no further than one byte past the cap."""
+    data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_large(name, None, max_bytes)
     return data
 
 
@@ -43,7 +49,7 @@ def _version(st: os.stat_result) -> tuple[int, int, int]:
 
 def _too_large(name: str, size: int | None, max_bytes: int) -> UserError:
     what = f"file is {_size(size)}" if size is not None else "file is larger than the cap"
-    return UserError(f"{what}, over the {_size(max_bytes)} size cap (max_file_mb in the config): "
+    return UserError(f"{what}, over the {_size(max_bytes)} size cap (inputs.max_file_mb in the config): "
                      f"not checked, review by hand", name)
 
 

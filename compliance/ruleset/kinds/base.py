@@ -20,6 +20,7 @@ class Example(Model):
     license: str | None = None
     quote: str | None = None
     agreements: list[str] = Field(default_factory=list)
+    metadata: dict[str, str | list[str]] = Field(default_factory=dict)  # what a CMS declares with the text
     verdict: Verdict | None = None
 
     @model_validator(mode="before")
