@@ -6,6 +6,7 @@ own (created 0700); a folder that cannot be written just means no caching.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -27,10 +28,20 @@ def cache_dir() -> Path | None:
 
 
 def key(*parts: str | bytes) -> str:
-    h = hashlib.sha256(__version__.encode())
+    h = hashlib.sha256(_code_digest())
     for part in parts:
         h.update(b"\0" + (part if isinstance(part, bytes) else part.encode()))
     return h.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The version and this package's own source: a pickle made by other code (an upgrade, a checkout
+    with the same version number) is never read, since its classes may no longer fit."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.digest()
 
 
 def get(kind: str, entry: str) -> Any | None:

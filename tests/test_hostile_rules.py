@@ -168,3 +168,15 @@ def test_a_cache_folder_others_can_write_is_not_read(tmp_path, monkeypatch):
     (cache / "rules").chmod(0o777)
     assert len(RuleSet.load().loaded) == expected
     assert not marker.exists()
+
+
+def test_cache_entries_left_by_other_code_are_not_read(tmp_path, monkeypatch):
+    from compliance import cache
+    from compliance.ruleset import RuleSet
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    expected = len(RuleSet.load().loaded)
+    for entry in (tmp_path / "cache" / "rules").glob("*.pickle"):
+        entry.write_bytes(pickle.dumps(["objects of classes that have changed since"]))
+    monkeypatch.setattr(cache, "_code_digest", lambda: b"the code after an upgrade")  # same version number
+    assert len(RuleSet.load().loaded) == expected
