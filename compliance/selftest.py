@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .checker import Checker
-from .models import Agreement, DocumentResult
+from .models import DocumentResult
 from .ruleset import LoadedRule, RuleSet
 from .ruleset.kinds.base import Example
 
@@ -29,9 +29,9 @@ def run_examples(rs: RuleSet, only: set[str] | None = None) -> list[ExampleResul
             continue
         for expected in ("match", "no_match"):
             for i, ex in enumerate(getattr(lr.rule.examples, expected)):
-                key = tuple(ex.agreements)
+                key = tuple(a.model_dump_json() for a in ex.agreements)
                 if key not in checkers:
-                    checkers[key] = Checker(rs, [Agreement(source=s) for s in key], as_of=AS_OF)
+                    checkers[key] = Checker(rs, ex.agreements, as_of=AS_OF)
                 result = checkers[key].check_text(ex.text, path="<example>", metadata=ex.metadata)
                 problem = _check(lr, ex, result, expected == "match")
                 where = f"{lr.path}:{lr.line('examples', expected, i)}"

@@ -53,7 +53,8 @@ def test(packs: tuple[Path, ...], verbose: bool) -> None:
 def lint_command(packs: tuple[Path, ...]) -> None:
     """Report missing examples, risky patterns and aliases shared between sources."""
     rs, own = _load(packs)
-    problems = [p for p in lint_rules(rs) if own is None or p.rule in own or p.where == "registry"]
+    problems = [p for p in lint_rules(rs) if own is None or p.rule in own
+                or (p.where == "registry" and own & set(p.rule.split(",")))]  # an alias a pack source shares
     for p in problems:
         click.echo(str(p))
     errors = sum(p.level == "error" for p in problems)
@@ -97,6 +98,7 @@ def show(rule_id: str, packs: tuple[Path, ...]) -> None:
     lr = rs.find(rule_id)
     if lr is None:
         raise UsageFailure(f"no rule with id '{rule_id}' (see 'compliance rules list')")
+    data = lr.rule.model_dump(mode="json", exclude_defaults=True)
+    data = {"kind": data.pop("kind"), "id": data.pop("id"), **data}  # as rule files are written
     click.echo(f"# {lr.path}:{lr.line()}")
-    click.echo(yaml.safe_dump(lr.rule.model_dump(mode="json", exclude_defaults=True), allow_unicode=True,
-                              sort_keys=False), nl=False)
+    click.echo(yaml.safe_dump([data], allow_unicode=True, sort_keys=False), nl=False)

@@ -8,6 +8,7 @@ so the cost grows with the text and the hits, not with the size of the registry.
 from __future__ import annotations
 
 import hashlib
+import json
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +26,19 @@ from .load import LoadedRule, builtin_rules_dir, load_rules
 
 # What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
 TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
-# What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence
-# (a full stop inside ``4.0`` or ``U.S.`` does not).
-SENTENCE_CHAR = r"(?:[^.!?\n]|[.!?](?=\S))"
+# What ``{sent}`` stands for in a notice pattern: a character that does not end a sentence.
+# A full stop inside ``4.0``, ``example.com`` or ``Inc.,`` does not (one before a closing quote,
+# bracket or markdown mark does), nor one after an initial (``U.S. federal``) unless the
+# initials are a company form that usually closes a holder's name (``A.Ş.``, ``S.A.``, ``B.V.``).
+# CJK and Arabic stops always end a sentence.
+SENTENCE_CHAR = r"(?:[^.!?。！？؟\n]|[.!?](?=[\w,;:/\-])|(?<=(?<!\w)\w)(?<!\b(?:a\.s|s\.a|b\.v|n\.v))\.)"
+# What ``{start}`` stands for: the start of a sentence, so that a guard such as
+# ``{start}(?!{sent}*even if)`` sees the whole sentence, not just the rest of it.
+SENTENCE_START = r"(?:^|(?<=[\n。！？؟]|[.!?:;][\"'”’»)\]*_]*\s))"
+# The placeholders each pattern kind knows; any other ``{word}`` is a typo, not a literal.
+PLACEHOLDERS = {"tag": {"tag"}, "notice": {"sent", "start"}}
+_PLACEHOLDER = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_]\w*)\}")  # not \p{Lu}
+NOTICE_GROUPS = {"holder", "license"}
 MESSAGE_FIELDS = {"source", "name", "quote", "tag", "expires", "starts", "license",
                   "credit", "contact", "agreement", "holder", "url", "count"}
 REGEX_TIMEOUT = 1.0  # seconds per rule call; a runaway pattern is reported, not waited on
@@ -93,7 +104,10 @@ class RuleSet:
             rs.scopes.append((rule.scope, regex.compile(rf"(?<!\w)(?:{words})(?!\w)")))
         for lr in by_kind.get("policy", []):
             _check_message(lr)
+            _check_conditions(lr)
             rs.policies.append(lr.rule)
+        for lr in loaded:
+            rs._check_example_agreements(lr)
         rs._build_automaton()
         rs.fingerprint = _fingerprint(loaded)
         return rs
@@ -129,8 +143,21 @@ class RuleSet:
             implied = self.terms[rule.terms]
         else:
             implied = _terms(rule.terms)
-        rx = _compile(lr, fold_pattern(rule.pattern.replace("{sent}", SENTENCE_CHAR)), regex.IGNORECASE)
+        pattern = rule.pattern.replace("{sent}", SENTENCE_CHAR).replace("{start}", SENTENCE_START)
+        rx = _compile(lr, fold_pattern(pattern), regex.IGNORECASE)
+        unknown = set(rx.groupindex) - NOTICE_GROUPS
+        if unknown:
+            raise lr.error(f"unknown named group(s) {sorted(unknown)} in pattern; a notice pattern may name "
+                           f"only {sorted(NOTICE_GROUPS)}", "pattern")
         self.notices.append(CompiledNotice(rule, rx, implied))
+
+    def _check_example_agreements(self, lr: LoadedRule) -> None:
+        for expected in ("match", "no_match"):
+            for i, ex in enumerate(getattr(lr.rule.examples, expected)):
+                for j, agreement in enumerate(ex.agreements):
+                    if agreement.source not in self.sources:
+                        raise lr.error(f"example agreement names unknown source '{agreement.source}'",
+                                       "examples", expected, i, "agreements", j)
 
     def _build_automaton(self) -> None:
         anchors: dict[str, list[Anchor]] = {}
@@ -176,6 +203,11 @@ def _terms(spec: TermsSpec) -> Terms:
 
 
 def _compile(lr: LoadedRule, pattern: str, flags: int) -> regex.Pattern[str]:
+    known = PLACEHOLDERS[lr.rule.kind]
+    unknown = sorted({m.group(1) for m in _PLACEHOLDER.finditer(pattern)} - known)
+    if unknown:
+        raise lr.error(f"unknown placeholder {{{unknown[0]}}} in pattern; known: "
+                       f"{', '.join('{' + k + '}' for k in sorted(known))}", "pattern")
     try:
         return regex.compile(pattern, flags)
     except regex.error as exc:
@@ -195,11 +227,27 @@ def _check_message(lr: LoadedRule) -> None:
         raise lr.error(f"unknown message field(s) {sorted(unknown)}; known: {sorted(MESSAGE_FIELDS)}", "message")
 
 
+def _check_conditions(lr: LoadedRule) -> None:
+    """A condition the policy's scope never looks at would be silently ignored: refuse it."""
+    rule: policy.Rule = lr.rule
+    foreign = policy.SOURCE_CONDITIONS if rule.scope == "document" else policy.DOCUMENT_CONDITIONS
+    wrong = sorted(rule.when.model_fields_set & foreign)
+    if wrong:
+        kind = "per-source" if rule.scope == "document" else "per-document"
+        raise lr.error(f"'{wrong[0]}' is a {kind} condition; a {rule.scope}-scope policy cannot use it",
+                       "when", wrong[0])
+
+
 def _fingerprint(loaded: list[LoadedRule]) -> str:
+    """The same for the same rules in every process (a set's order depends on the process's hash seed)."""
     h = hashlib.sha256()
     for lr in sorted(loaded, key=lambda r: r.rule.id):
-        h.update(lr.rule.model_dump_json().encode())
+        h.update(json.dumps(lr.rule.model_dump(), sort_keys=True, default=_stable).encode())
     return h.hexdigest()[:16]
+
+
+def _stable(value: object) -> object:
+    return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
 
 
 __all__ = ["RuleSet", "RuleError", "REGEX_TIMEOUT", "Anchor"]

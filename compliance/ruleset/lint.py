@@ -9,6 +9,9 @@ from .compiled import RuleSet
 from ..text import fold
 
 NEEDS_EXAMPLES = {"source", "tag", "notice", "policy"}
+# A notice pattern that opens with a run of sentence characters (or a look-ahead over the rest of
+# the sentence) costs a scan per character of a long line; {start} makes it one per sentence.
+_UNANCHORED = ("{sent}", "(?={sent}*", "(?!{sent}*")
 # A group that repeats without bound and is itself repeated: the classic catastrophic backtracking shape.
 _NESTED = regex.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,\})")
 
@@ -28,7 +31,7 @@ def lint(rs: RuleSet) -> list[LintProblem]:
     problems: list[LintProblem] = []
     for lr in rs.loaded:
         rule = lr.rule
-        where = f"{lr.path}:{lr.line()}"
+        where = lr.where
 
         def add(level: str, message: str, *field: str | int) -> None:
             problems.append(LintProblem(level, f"{lr.path}:{lr.line(*field)}" if field else where, rule.id, message))
@@ -38,12 +41,17 @@ def lint(rs: RuleSet) -> list[LintProblem]:
                 add("error", "no examples that must match")
             if not rule.examples.no_match:
                 add("error", "no examples that must not match")
+        if lr.overrides:
+            add("warning", f"overrides the rule of the same id at {lr.overrides}")
         if rule.kind == "policy" and not rule.message.strip():
             add("error", "empty message", "message")
         pattern = getattr(rule, "pattern", None)
         if pattern and _NESTED.search(pattern):
             add("warning", "pattern nests unbounded repetition; it may backtrack catastrophically", "pattern")
         if rule.kind == "notice":
+            if rule.pattern.startswith(_UNANCHORED):
+                add("warning", "pattern may start anywhere in a sentence, so it is tried at every character; "
+                               "begin it with {start} to try it once per sentence", "pattern")
             for i, ex in enumerate(rule.examples.match):
                 if not any(fold(k) in fold(ex.text) for k in rule.keywords):
                     add("error", "a must-match example contains none of the keywords, so the prefilter "

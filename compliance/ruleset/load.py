@@ -1,11 +1,14 @@
 """Reading rule packs: YAML files -> validated rule models, with file:line on every error."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from .. import cache
 from ..errors import RuleError
@@ -21,17 +24,27 @@ class LoadedRule:
     path: Path
     lines: LineMap
     index: int
+    overrides: str | None = None  # "file:line" of the earlier rule this one replaces
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line()}"
 
     def line(self, *field: str | int) -> int | None:
         return self.lines.line_of((self.index, *field))
 
     @property
     def summary(self) -> str:
-        """One line about the rule: a source's name, else its description or message."""
-        return getattr(self.rule, "name", "") or self.rule.description or getattr(self.rule, "message", "")
+        """One line about the rule: a source's name or a terms set's label, else its description or message."""
+        return (getattr(self.rule, "name", "") or getattr(self.rule, "label", "") or self.rule.description
+                or getattr(self.rule, "message", ""))
 
     def error(self, message: str, *field: str | int) -> RuleError:
         return RuleError(f"rule '{self.rule.id}': {message}", str(self.path), self.line(*field))
+
+
+def _same_place(a: LoadedRule, b: LoadedRule) -> bool:
+    return (a.path.resolve(), a.index) == (b.path.resolve(), b.index)
 
 
 def builtin_rules_dir() -> Path:
@@ -51,7 +64,7 @@ def rule_files(root: Path) -> list[Path]:
 def load_file(path: Path) -> list[LoadedRule]:
     """The validated rules of one file; parsed YAML is cached by content, so a large registry loads fast."""
     try:
-        entry = cache.key("rules", str(path.resolve()), path.read_bytes())
+        entry = cache.key("rules", _code_fingerprint(), str(path.resolve()), path.read_bytes())
     except OSError as exc:
         raise RuleError(f"cannot read: {exc.strerror or exc}", str(path)) from None
     rules = cache.get("rules", entry)
@@ -59,6 +72,14 @@ def load_file(path: Path) -> list[LoadedRule]:
         rules = _parse_file(path)
         cache.put("rules", entry, rules)
     return rules
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The rule models' source: a cached rule from code that validated differently is never reused."""
+    here = Path(__file__).resolve().parent
+    files = sorted(here.glob("kinds/*.py")) + [here.parent / "models.py"]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
 
 
 def _parse_file(path: Path) -> list[LoadedRule]:
@@ -86,11 +107,15 @@ def _parse_file(path: Path) -> list[LoadedRule]:
 
 
 def _strip_kind(exc: ValidationError) -> ValidationError:
-    """Drop the discriminator tag pydantic puts first in ``loc`` so the path matches the file."""
+    """Drop the discriminator tag pydantic puts first in ``loc`` so the path matches the file,
+    and name the offending value when it is not one of a closed vocabulary's words."""
     errors = exc.errors()
     for err in errors:
         if err["loc"] and err["loc"][0] in KINDS:
             err["loc"] = err["loc"][1:]
+        if err["type"] == "literal_error":
+            err["type"] = PydanticCustomError("unknown_value", "unknown value {value}; known: {expected}",
+                                              {"value": repr(err["input"]), "expected": err["ctx"]["expected"]})
     return ValidationError.from_exception_data(exc.title, errors)  # type: ignore[arg-type]
 
 
@@ -101,7 +126,7 @@ def load_pack(root: Path) -> list[LoadedRule]:
         for loaded in load_file(path):
             first = rules.get(loaded.rule.id)
             if first is not None:
-                raise loaded.error(f"duplicate id (first defined at {first.path}:{first.line()})", "id")
+                raise loaded.error(f"duplicate id (first defined at {first.where})", "id")
             rules[loaded.rule.id] = loaded
     return list(rules.values())
 
@@ -114,6 +139,8 @@ def load_rules(packs: Iterable[Path], disable: Iterable[str] = ()) -> list[Loade
             earlier = merged.get(loaded.rule.id)
             if earlier is not None and earlier.rule.kind != loaded.rule.kind:
                 raise loaded.error(f"overrides a '{earlier.rule.kind}' rule with a '{loaded.rule.kind}' rule", "kind")
+            if earlier is not None and not _same_place(earlier, loaded):  # a pack named twice is no override
+                loaded = replace(loaded, overrides=earlier.where)
             merged[loaded.rule.id] = loaded
     for rule_id in disable:
         if merged.pop(rule_id, None) is None:

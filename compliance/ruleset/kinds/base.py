@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ...models import Model, Verdict
+from ...models import Agreement, Model, Verdict
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 
@@ -19,7 +19,9 @@ class Example(Model):
     holder: str | None = None
     license: str | None = None
     quote: str | None = None
-    agreements: list[str] = Field(default_factory=list)
+    # Agreements the publisher holds while this example is checked: a source id, or a
+    # mapping with the Agreement fields (source, kind, permits, starts, expires, credit).
+    agreements: list[Agreement] = Field(default_factory=list)
     metadata: dict[str, str | list[str]] = Field(default_factory=dict)  # what a CMS declares with the text
     verdict: Verdict | None = None
 
@@ -27,6 +29,13 @@ class Example(Model):
     @classmethod
     def _from_str(cls, data: Any) -> Any:
         return {"text": data} if isinstance(data, str) else data
+
+    @field_validator("agreements", mode="before")
+    @classmethod
+    def _agreement_ids(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [{"source": a} if isinstance(a, str) else a for a in value]
 
 
 class Examples(Model):

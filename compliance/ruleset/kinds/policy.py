@@ -5,10 +5,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...models import Action, DutyType, FindingKind, Model, Requirement
+from ...models import Action, DutyType, FindingKind, Model, NoticeType, Requirement
 from .base import RuleBase
+from .source import Rule as SourceRule
 
 KIND = "policy"
+SourceType = SourceRule.model_fields["type"].annotation  # the registry's own list of source types
 
 
 class When(Model):
@@ -25,12 +27,16 @@ class When(Model):
     prohibits_none: list[Action] = Field(default_factory=list)
     permits_all: list[Action] = Field(default_factory=list)
     requires_none: bool | None = None
-    source_type: list[str] = Field(default_factory=list)
+    source_type: list[SourceType] = Field(default_factory=list)
     # per document
     sources: Literal["none", "some", "any"] = "any"
     notices: Literal["none", "some", "any"] = "any"
     has_findings: list[FindingKind] = Field(default_factory=list)
-    unlinked_notice: list[str] = Field(default_factory=list)
+    unlinked_notice: list[NoticeType] = Field(default_factory=list)
+
+
+DOCUMENT_CONDITIONS = frozenset({"sources", "notices", "has_findings", "unlinked_notice"})
+SOURCE_CONDITIONS = frozenset(When.model_fields) - DOCUMENT_CONDITIONS
 
 
 class Rule(RuleBase):
