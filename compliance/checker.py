@@ -10,13 +10,13 @@ from .decide import Context, decide
 from .detect import RuleTimeout, detect
 from .document import Document
 from .config import Config
-from .errors import ConfigError, UserError
+from .errors import ConfigError, UserError, internal_error
 from .excerpt import with_context
 from .link import link
 from .load import InputSettings, load_path
 from .metadata import with_metadata
-from .models import Agreement, DocumentResult, Reason, Report
-from .paths import FileFilter, collect
+from .models import Agreement, DocumentResult, NotChecked, Reason, Report
+from .paths import FileFilter, Found, Unreadable, collect, display_name
 from .ruleset import RuleSet, builtin_rules_dir
 from .segment import segment
 from .waivers import Waivers, apply_waivers, load_waivers, unused_waivers
@@ -84,27 +84,45 @@ class Checker:
         return self.check_document(Document(path=path or "<text>", text=text, metadata=dict(metadata or {})))
 
     def check_path(self, path: str | Path, display: str | None = None) -> DocumentResult:
-        """Check one file; ``display`` is the name shown in the result (default: ``path``)."""
-        name = display or str(path)
+        """Check one file; ``display`` is the name shown in the result (default: ``path``, escaped)."""
+        name = display or display_name(path)
         try:
             doc = load_path(Path(path), name, self.inputs)
         except UserError as exc:
-            return failed(name, "unreadable", f"{exc.message}")
+            return failed(name, "unreadable", exc.message)
+        except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
+            return failed(name, "internal-error", internal_error("load", exc))
         return self.check_document(doc)
 
+    def check_found(self, item: Found) -> DocumentResult | NotChecked:
+        """One item of ``paths.collect``: a file is checked, a folder that could not be read is a
+        failed result, and a file that is not an article the checker reads stays ``NotChecked``."""
+        if isinstance(item, NotChecked):
+            return item
+        if isinstance(item, Unreadable):
+            return failed(item.path, item.rule, item.message)
+        return self.check_path(item)
+
     def iter_check(self, paths: Iterable[str | Path]) -> Iterator[DocumentResult]:
-        """Check files and folders lazily, one result at a time (folders walked in a stable order)."""
-        for path in collect(paths, self.select):
-            yield self.check_path(path)
+        """Check files and folders lazily, one result at a time (folders walked in a stable order).
+
+        Files a folder holds that are not articles (images, PDFs) are not results here;
+        ``check_paths`` lists them in the report's ``not_checked``.
+        """
+        for item in collect(paths, self.select):
+            result = self.check_found(item)
+            if isinstance(result, DocumentResult):
+                yield result
 
     def check_paths(self, paths: Iterable[str | Path]) -> Report:
         """Check files and folders into one ``Report`` (the CLI's JSON report)."""
-        return self.report(self.iter_check(paths))
+        return self.report(map(self.check_found, collect(paths, self.select)))
 
-    def report(self, results: Iterable[DocumentResult]) -> Report:
+    def report(self, results: Iterable[DocumentResult | NotChecked]) -> Report:
         """The run's report, with the file waivers that waived nothing in it."""
-        documents = list(results)
-        return Report.of(documents, unused_waivers(self.waivers, documents))
+        results = list(results)
+        documents = [r for r in results if isinstance(r, DocumentResult)]
+        return Report.of(results, unused_waivers(self.waivers, documents))
 
     @property
     def context(self) -> Context:
@@ -120,10 +138,14 @@ class Checker:
             return apply_waivers(result.model_copy(update={"duties": styled}), doc, self.waivers, self.rules,
                                  self.context.as_of)
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
-            return failed(doc.path, "internal-error", f"internal error in stage 'waivers': {type(exc).__name__}: {exc}")
+            return failed(doc.path, "internal-error", internal_error("waivers", exc))
 
     def _decide(self, doc: Document) -> DocumentResult:
         """Never raises for a bad document: any failure becomes a ``review`` that says what broke."""
+        if not doc.text.strip() and not doc.metadata:
+            reason = Reason(rule="empty", message="empty document: nothing to check, review by hand")
+            return DocumentResult(path=doc.path, verdict="review", reasons=[reason], format=doc.format,
+                                  encoding=doc.encoding)
         stage = "detect"
         try:
             det = detect(doc, self.rules)
@@ -146,7 +168,7 @@ class Checker:
             return failed(doc.path, "rule-timeout",
                           f"rule '{exc.rule_id}' ran out of time on this document; not checked, review by hand")
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
-            return failed(doc.path, "internal-error", f"internal error in stage '{stage}': {type(exc).__name__}: {exc}")
+            return failed(doc.path, "internal-error", internal_error(stage, exc))
 
 
 def failed(path: str, rule: str, message: str) -> DocumentResult:

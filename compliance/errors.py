@@ -22,3 +22,8 @@ class RuleError(UserError):
 
 class ConfigError(UserError):
     """A config, agreements or waivers file that cannot be used."""
+
+
+def internal_error(stage: str, exc: Exception) -> str:
+    """The message for a bug met while processing one document: which stage, what was raised."""
+    return f"internal error in stage '{stage}': {type(exc).__name__}: {exc}"

@@ -6,7 +6,7 @@ JSON report, the HTTP service and the templates all see exactly these fields.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -209,12 +209,21 @@ class DocumentResult(Model):
     waived: list[WaivedReason] = Field(default_factory=list)
 
 
+class NotChecked(Model):
+    """A file a folder walk found but did not check (an image, a PDF, a link to a folder)."""
+
+    path: str
+    type: str
+    reason: str
+
+
 class Summary(Model):
     documents: int = 0
     allow: int = 0
     review: int = 0
     deny: int = 0
     waived: int = 0  # waived reasons, over all documents
+    not_checked: int = 0
 
 
 class Report(Model):
@@ -223,16 +232,20 @@ class Report(Model):
     summary: Summary
     # Waivers that set nothing aside although every document they cover was checked in this run.
     unused_waivers: list[Waiver] = Field(default_factory=list)
+    not_checked: list[NotChecked] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @classmethod
-    def of(cls, documents: list[DocumentResult], unused_waivers: list[Waiver] | None = None) -> Report:
-        docs = sorted(documents, key=lambda d: d.path)
+    def of(cls, results: Iterable[DocumentResult | NotChecked], unused_waivers: list[Waiver] | None = None) -> Report:
+        """The report of a run's results: documents, and files seen but not checked, each sorted by path."""
+        results = list(results)
+        docs = sorted((r for r in results if isinstance(r, DocumentResult)), key=lambda d: d.path)
+        skipped = sorted((r for r in results if isinstance(r, NotChecked)), key=lambda n: n.path)
         counts = {v: sum(d.verdict == v for d in docs) for v in VERDICT_RANK}
         waived = sum(len(d.waived) for d in docs)
-        return cls(documents=docs, summary=Summary(documents=len(docs), waived=waived, **counts),
-                   unused_waivers=unused_waivers or [])
+        return cls(documents=docs, not_checked=skipped, unused_waivers=unused_waivers or [],
+                   summary=Summary(documents=len(docs), waived=waived, not_checked=len(skipped), **counts))
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(by_alias=True, indent=indent)

@@ -1,5 +1,10 @@
 """Which files a run checks: named files as given, folders walked in a stable order, globs expanded.
 
+A folder walk never follows a link to a folder (so no loops, and no wandering
+outside the tree), never opens anything but regular files, skips hidden
+entries, and reports every other file it does not check, with why: nothing in
+a content folder is dropped silently.
+
 Config and waiver globs use one small, documented syntax (``match``): paths are
 ``/``-separated and relative to the folder of the file that holds the pattern;
 ``*`` and ``?`` stay within one folder, ``**`` spans folders; a pattern without
@@ -9,17 +14,34 @@ file under it.
 from __future__ import annotations
 
 import glob
+import mimetypes
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import UserError
+from .errors import UserError, internal_error
 from .load import FORMATS
+from .models import NotChecked
 
 GLOB_CHARS = frozenset("*?[")
+# The standard library's own table, not the machine's /etc/mime.types, so reports do not vary by host.
+_MEDIA_TYPES = mimetypes.MimeTypes()
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A folder that could not be read, or an entry the walk failed on: reported as `review`, never skipped."""
+
+    path: str
+    message: str
+    rule: str = "unreadable"
+
+
+Found = Path | NotChecked | Unreadable
 
 
 @dataclass(frozen=True)
@@ -37,12 +59,24 @@ class FileFilter:
         return not any(match(p, rel) for p in self.exclude)
 
 
-def collect(paths: Iterable[str | Path], select: FileFilter | None = None) -> Iterator[Path]:
-    """Files to check: folders walked, globs expanded, named files kept (a missing one fails later, loudly)."""
+def display_name(path: str | Path) -> str:
+    """The name reports show: undecodable bytes and control characters escaped, so one name is one line."""
+    name = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
+
+
+def collect(paths: Iterable[str | Path], select: FileFilter | None = None,
+            exclude: Iterable[str | Path] = ()) -> Iterator[Found]:
+    """Files to check (``Path``), files seen but not checked, and folders that could not be read:
+    folders walked, globs expanded, named files kept (a missing one fails later, loudly).
+
+    ``exclude`` names folders a walk leaves out, such as the run's own report folder.
+    """
+    skip = {os.path.realpath(p) for p in exclude}
     for arg in paths:
         for p in _expand(str(arg)):
-            files = walk(p) if p.is_dir() else [p]
-            yield from (f for f in files if select is None or select.wants(f))
+            found = _walk_or_fail(p, skip) if p.is_dir() else [(p, p)]
+            yield from (item for path, item in found if select is None or select.wants(path))
 
 
 def _expand(arg: str) -> list[Path]:
@@ -54,12 +88,62 @@ def _expand(arg: str) -> list[Path]:
     return [Path(f) for f in found]
 
 
-def walk(root: Path) -> Iterator[Path]:
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(folder, f) for f in files if not f.startswith(".") and Path(f).suffix.lower() in FORMATS)
-    yield from sorted(found)
+def walk(root: Path) -> list[Path]:
+    """The files under ``root`` that a run checks, in path order."""
+    return [item for _, item in _walk(root, set()) if isinstance(item, Path)]
+
+
+def _walk_or_fail(root: Path, skip: set[str]) -> list[tuple[Path, Found]]:
+    try:
+        return _walk(root, skip)
+    except Exception as exc:  # noqa: BLE001 - a walk that breaks fails closed for its folder
+        return [(root, Unreadable(display_name(root), internal_error("collect", exc), "internal-error"))]
+
+
+def _walk(root: Path, skip: set[str]) -> list[tuple[Path, Found]]:
+    """Everything under ``root`` with its path, in path order (the whole listing first: only names are held)."""
+    found: list[tuple[Path, Found]] = []
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
+        here = Path(folder)
+        keep = []
+        for d in dirs:
+            path = here / d
+            if d.startswith(".") or os.path.realpath(path) in skip:
+                continue
+            if path.is_symlink():
+                found.append((path, NotChecked(path=display_name(path), type="link to a folder",
+                                               reason="links to folders are not followed")))
+            else:
+                keep.append(d)
+        dirs[:] = sorted(keep)
+        found.extend((here / f, _entry(here / f)) for f in files if not f.startswith("."))
+    for err in errors:
+        where = Path(err.filename or root)
+        found.append((where, Unreadable(display_name(where), f"cannot read folder: {err.strerror or err}")))
+    return sorted(found, key=lambda pair: str(pair[0]))
+
+
+def _entry(path: Path) -> Found:
+    """A file in a walk: checked if it is a regular file in a format the checker reads."""
+    try:
+        return _classify(path)
+    except Exception as exc:  # noqa: BLE001 - one odd entry must not end the walk: fail closed on it
+        return Unreadable(display_name(path), internal_error("collect", exc), "internal-error")
+
+
+def _classify(path: Path) -> Found:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None  # a dangling link or a link loop: a supported file is reported unreadable by the loader
+    if mode is not None and not stat.S_ISREG(mode):
+        return NotChecked(path=display_name(path), type="special file",
+                          reason="not a regular file (a pipe, socket or device): not opened")
+    if path.suffix.lower() in FORMATS:
+        return path
+    media_type = _MEDIA_TYPES.guess_type(path.name, strict=False)[0] or "unknown"
+    return NotChecked(path=display_name(path), type=media_type, reason="not a format the checker reads")
 
 
 def relative_to(path: Path, base: Path) -> str:

@@ -14,6 +14,8 @@ Loc = tuple[Any, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
+_PLAIN_COLLECTIONS = {yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                      yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG}
 
 
 class LineMap(dict[Loc, int]):
@@ -38,10 +40,15 @@ def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, Line
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"invalid YAML: {problem}", str(path), mark.line + 1 if mark else None) from None
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", str(path)) from None
     lines = LineMap()
     if node is None:
         return None, lines
-    return _convert(node, (), lines, path, error), lines
+    try:
+        return _convert(node, (), lines, path, error, set()), lines
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", str(path)) from None
 
 
 def load_list(path: Path, key: str, error: type[UserError] = UserError) -> tuple[list[Any], LineMap]:
@@ -59,18 +66,26 @@ def load_list(path: Path, key: str, error: type[UserError] = UserError) -> tuple
     return items, lines
 
 
-def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[UserError]) -> Any:
+def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[UserError], seen: set[int]) -> Any:
     lines[loc] = node.start_mark.line + 1
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        # Only plain lists and mappings; an alias repeating one could expand exponentially (a "YAML bomb").
+        if node.tag not in _PLAIN_COLLECTIONS:
+            raise error(f"unsupported YAML tag '{node.tag}'", str(path), lines[loc])
+        if id(node) in seen:
+            raise error("a YAML alias repeats a list or mapping; write it out instead", str(path),
+                        lines.line_of(loc[:-1]))
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = _scalar(key_node, path, error)
             if key in out:
                 raise error(f"duplicate key '{key}'", str(path), key_node.start_mark.line + 1)
-            out[key] = _convert(value_node, (*loc, key), lines, path, error)
+            out[key] = _convert(value_node, (*loc, key), lines, path, error, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(v, (*loc, i), lines, path, error) for i, v in enumerate(node.value)]
+        return [_convert(v, (*loc, i), lines, path, error, seen) for i, v in enumerate(node.value)]
     return _scalar(node, path, error)
 
 
@@ -82,7 +97,8 @@ def _scalar(node: yaml.Node, path: Path, error: type[UserError]) -> Any:
     try:
         return _CONSTRUCTOR.construct_object(node)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
-        raise error(f"invalid value: {exc}", str(path), node.start_mark.line + 1) from None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise error(f"invalid value: {problem}", str(path), node.start_mark.line + 1) from None
 
 
 def validation_error(exc: ValidationError, path: Path, lines: LineMap, base: Loc,

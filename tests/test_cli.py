@@ -26,7 +26,7 @@ def test_check_json_report_follows_the_contract(runner):
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["schema"] == "compliance-report/1"
-    assert report["summary"] == {"documents": 2, "allow": 0, "review": 1, "deny": 1, "waived": 0}
+    assert report["summary"] == {"documents": 2, "allow": 0, "review": 1, "deny": 1, "waived": 0, "not_checked": 0}
     ilkha = report["documents"][0]
     assert ilkha["verdict"] == "deny"
     [source] = ilkha["sources"]

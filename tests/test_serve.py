@@ -75,7 +75,7 @@ def test_batch_returns_the_cli_report_in_request_order(server, expected):
     assert report["schema"] == "compliance-report/1"
     assert [d["path"] for d in report["documents"]] == ["z2", "z1", "z0"]
     assert [d["verdict"] for d in report["documents"]] == ["allow", "review", "deny"]
-    assert report["summary"] == {"documents": 3, "allow": 1, "review": 1, "deny": 1, "waived": 0}
+    assert report["summary"] == {"documents": 3, "allow": 1, "review": 1, "deny": 1, "waived": 0, "not_checked": 0}
     assert report["documents"][2] == json.loads(expected.check_text(AGENCY_PAGE, path="z0").model_dump_json())
     assert server.request("POST", "/v1/check/batch", {"documents": []}).json()["summary"]["documents"] == 0
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from ..engines.local import check_many
+from ..errors import UserError
+from ..models import DocumentResult, NotChecked
 from ..paths import collect
 from ..report.render import write_reports
 from ..report.text import summary_line
-from .common import build, checker_options, exit_code, jobs_option, user_errors
+from .common import EXIT_INTERRUPTED, build, checker_options, exit_code, jobs_option, user_errors
 
 
 @click.command()
@@ -27,16 +30,41 @@ from .common import build, checker_options, exit_code, jobs_option, user_errors
 def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str, scheduler: str | None,
           template_dir: Path | None, config_path, extra_rules, as_of, fail_on) -> None:
     """Audit a content folder: write report.json, permission and attribution reports (HTML, Markdown, text)."""
+    if click.get_current_context().get_parameter_source("out_dir") is ParameterSource.DEFAULT:
+        _refuse_inside(out_dir, paths)
     checker, config = build(config_path, extra_rules, as_of)
-    if engine == "dask":
-        from ..engines import dask as dask_engine
+    results: list[DocumentResult | NotChecked] = []
+    try:
+        if engine == "dask":
+            from ..engines import dask as dask_engine
 
-        results = dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
-    else:
-        results = list(check_many(checker, collect(paths, checker.select), jobs))
+            results = dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
+        else:
+            for result in check_many(checker, collect(paths, checker.select, exclude=[out_dir]), jobs):
+                results.append(result)
+    except KeyboardInterrupt:
+        click.echo(f"compliance: interrupted after checking {summary_line(checker.report(results))}; "
+                   f"no report written, {out_dir} is as it was", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
     report = checker.report(results)
-    written = write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
+    try:
+        written = write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
+    except KeyboardInterrupt:
+        click.echo(f"compliance: interrupted while writing reports; each report in {out_dir} is whole, "
+                   f"from this run or the one before", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except OSError as exc:
+        raise UserError(f"cannot write report: {exc.strerror or exc}", exc.filename or str(out_dir)) from None
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(summary_line(report))
     raise SystemExit(exit_code(report, fail_on or config.fail_on))
+
+
+def _refuse_inside(out_dir: Path, paths: tuple[Path, ...]) -> None:
+    """The checker writes into a folder it checks only when told to with ``-o``."""
+    out = out_dir.resolve()
+    for p in paths:
+        if p.is_dir() and out.is_relative_to(p.resolve()):
+            raise UserError(f"the default report folder '{out_dir}' is inside the folder being checked; "
+                            f"choose where reports go with -o", str(p))

@@ -16,6 +16,7 @@ from ..checker import Checker, failed
 from ..errors import UserError
 from ..load import FORMATS as INPUT_FORMATS
 from ..load import format_of, load_bytes
+from ..load.read import read_stream
 from ..models import DocumentResult
 from ..paths import collect
 from ..engines.local import check_many
@@ -63,8 +64,8 @@ def check(paths: tuple[str, ...], fmt: str | None, rev: str | None, stdin_filena
 
 def check_stdin(checker: Checker, name: str | None) -> DocumentResult:
     display = name or "<stdin>"
-    data = sys.stdin.buffer.read()
     try:
+        data = read_stream(sys.stdin.buffer, display, checker.inputs.max_bytes)
         doc = load_bytes(data, display, format_of(Path(display)))
     except UserError as exc:
         return failed(display, "unreadable", exc.message)

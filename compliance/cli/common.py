@@ -18,6 +18,7 @@ from ..errors import UserError
 from ..models import VERDICT_RANK, DocumentResult, Report
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C; never 1, which would read as a decision
 PROGRESS_MIN_FILES = 50  # fewer files finish before a bar would help
 T = TypeVar("T")
 
@@ -30,13 +31,16 @@ class UsageFailure(click.ClickException):
 
 
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Render a ``UserError`` as one line on stderr and exit 2, never a traceback."""
+    """Render a ``UserError`` as one line on stderr and exit 2, never a traceback; Ctrl-C exits 130."""
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
             raise UsageFailure(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("compliance: interrupted", err=True)
+            raise SystemExit(EXIT_INTERRUPTED) from None
     return wrapper
 
 

@@ -19,8 +19,8 @@ from ..checker import Checker, failed
 from ..config import Config
 from ..errors import UserError
 from ..load import cms_json
-from ..models import DocumentResult
-from ..paths import FileFilter, collect
+from ..models import DocumentResult, NotChecked
+from ..paths import FileFilter, Unreadable, collect
 from ..report.render import write_atomic
 
 SHARD_FILES = 500
@@ -35,17 +35,21 @@ class Shard:
     jsonl: str | None = None
 
 
-def plan(inputs: Iterable[Path], select: FileFilter | None = None, shard_files: int = SHARD_FILES) -> list[Shard]:
-    """Shards named by a hash of their members, so adding files redoes only the shards they join."""
+def plan(inputs: Iterable[Path], select: FileFilter | None = None, shard_files: int = SHARD_FILES,
+         exclude: Iterable[Path] = ()) -> tuple[list[Shard], list[NotChecked | Unreadable]]:
+    """Shards named by a hash of their members, so adding files redoes only the shards they join;
+    and what the walk found that is not a file to check (reported without a shard)."""
     jsonl = [p for p in map(Path, inputs) if p.is_file() and p.suffix == ".jsonl"]
     rest = [p for p in map(Path, inputs) if p not in jsonl]
-    files = [str(p) for p in collect(rest, select)]
+    found = list(collect(rest, select, exclude))
+    files = [str(p) for p in found if isinstance(p, Path)]
+    others = [p for p in found if not isinstance(p, Path)]
     shards = [Shard(_hash(str(p.resolve()), str(p.stat().st_size), str(p.stat().st_mtime_ns)), jsonl=str(p))
               for p in jsonl]
     for i in range(0, len(files), shard_files):
         members = tuple(files[i:i + shard_files])
         shards.append(Shard(_hash(*members), files=members))
-    return shards
+    return shards, others
 
 
 def _hash(*parts: str) -> str:
@@ -93,14 +97,14 @@ def _jsonl_results(checker: Checker, path: str) -> Iterator[DocumentResult]:
 
 
 def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | None,
-        scheduler: str | None = None, workers: int = 2) -> list[DocumentResult]:
+        scheduler: str | None = None, workers: int = 2) -> list[DocumentResult | NotChecked]:
     """Run every shard not already done, then merge all shard results."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise UserError("the Dask engine needs the 'dask' extra: pip install 'news-compliance[dask]'") from None
     checker = Checker.from_config(config, as_of=as_of)  # fail here, once, on a bad config or rule pack
-    shards = plan(inputs, checker.select)
+    shards, others = plan(inputs, checker.select, exclude=[out_dir])
     shard_dir = out_dir / "shards"
     shard_dir.mkdir(parents=True, exist_ok=True)
     if scheduler:
@@ -111,7 +115,7 @@ def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | Non
     with client:
         futures = client.map(run_shard, shards, out=str(shard_dir), config=config, as_of=as_of, pure=False)
         outputs = client.gather(futures)
-    return merge(outputs)
+    return [*merge(outputs), *map(checker.check_found, others)]
 
 
 def merge(outputs: Iterable[str]) -> list[DocumentResult]:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from pathlib import Path
+import signal
 from typing import Iterable, Iterator
 
 from ..checker import Checker
-from ..models import DocumentResult
+from ..models import DocumentResult, NotChecked
+from ..paths import Found
 
 MIN_FILES_PER_WORKER = 8  # below this a pool costs more than it saves
 _WORKER: Checker | None = None
@@ -17,19 +18,24 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def check_many(checker: Checker, paths: Iterable[Path], jobs: int = 1) -> Iterator[DocumentResult]:
-    """Results in the order of ``paths``, identical whatever ``jobs`` is."""
+def check_many(checker: Checker, paths: Iterable[Found], jobs: int = 1) -> Iterator[DocumentResult | NotChecked]:
+    """Results in the order of ``paths`` (as ``paths.collect`` finds them), identical whatever ``jobs`` is."""
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_WORKER)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(checker.check_path, paths)
+        yield from map(checker.check_found, paths)
         return
     global _WORKER
     _WORKER = checker  # forked workers inherit the compiled rules instead of rebuilding them
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_ctrl_c_to_parent) as pool:
         yield from pool.imap(_check, paths, chunksize=32)
 
 
-def _check(path: Path) -> DocumentResult:
+def _leave_ctrl_c_to_parent() -> None:
+    """Ctrl-C reaches every process in the group; the parent stops the pool, workers print no tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _check(path: Found) -> DocumentResult | NotChecked:
     assert _WORKER is not None
-    return _WORKER.check_path(path)
+    return _WORKER.check_found(path)

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Callable
 
 from ..document import Document
-from ..errors import UserError
 from . import cms_json, html, newsml
 from .encoding import decode
+from .read import read_file
 from .settings import InputSettings
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -25,11 +25,8 @@ def format_of(path: Path) -> str:
 def load_path(path: Path, display: str | None = None, settings: InputSettings | None = None) -> Document:
     """Read and decode one file; any failure is a ``UserError`` naming the file."""
     name = display or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"cannot read file: {exc.strerror or exc}", name) from None
-    return load_bytes(data, name, format_of(path), settings or InputSettings())
+    settings = settings or InputSettings()
+    return load_bytes(read_file(path, name, settings.max_bytes), name, format_of(path), settings)
 
 
 def load_bytes(data: bytes, path: str, fmt: str = "text", settings: InputSettings | None = None) -> Document:

@@ -21,6 +21,10 @@ from charset_normalizer.constant import FREQUENCIES
 from ..errors import UserError
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Signatures of binary files that end up with a text name; no text in any encoding starts like these.
+_BINARY = {b"\x89PNG\r\n\x1a\n": "PNG image", b"\xff\xd8\xff": "JPEG image", b"GIF8": "GIF image",
+           b"%PDF-": "PDF document", b"PK\x03\x04": "ZIP archive (or an office document)",
+           b"\x1f\x8b": "gzip archive", b"\x7fELF": "executable"}
 LEGACY = ("windows-1254", "windows-1256", "windows-1252", "iso-8859-9")
 _ALPHABETS = [frozenset(chars) for chars in FREQUENCIES.values()]
 _MARGIN = 0.25  # how much more plausible the winning decoding must be
@@ -30,6 +34,7 @@ _PLAUSIBLE = 0.9  # share of its non-ASCII characters that must fit their words
 def decode(data: bytes, path: str, candidates: Sequence[str] = LEGACY,
            declared: str | None = None) -> tuple[str, str]:
     """Text (newlines normalised to ``\\n``) and the name of the encoding used."""
+    _refuse_disguised(data, path)
     encoding = _choose(data, path, candidates, declared)
     try:
         text = data.decode(encoding)
@@ -40,6 +45,17 @@ def decode(data: bytes, path: str, candidates: Sequence[str] = LEGACY,
     if text.startswith("\ufeff"):  # a UTF-16 mark the codec kept
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n"), label(encoding, data)
+
+
+def _refuse_disguised(data: bytes, path: str) -> None:
+    """A binary file with a text name, or a UTF-16 byte order mark over UTF-8 text, is not read as text."""
+    kind = next((k for sig, k in _BINARY.items() if data.startswith(sig)), None)
+    if kind:
+        raise UserError(f"binary file ({kind}), not text: not checked", path)
+    body = data[len(codecs.BOM_UTF16_LE):]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" not in body and _decodes(body, "utf-8"):
+        # UTF-16 text has NUL bytes (every ASCII space and newline has one); UTF-8 text has none.
+        raise UserError("starts with a UTF-16 byte order mark but the rest is not UTF-16: not checked", path)
 
 
 def label(encoding: str, data: bytes = b"") -> str:

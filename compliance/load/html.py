@@ -72,6 +72,10 @@ def parse(source: str, path: str) -> etree._Element:
         raise UserError(f"cannot parse as HTML: {exc}; not checked", path) from None
     if root is None:
         raise UserError("an empty HTML page: not checked", path)
+    # lxml recovers from broken markup, but after a fatal error (nesting past 256 levels) it drops the rest.
+    fatal = next((e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL), None)
+    if fatal is not None:
+        raise UserError(f"cannot read the whole page (line {fatal.line}: {fatal.message}); not checked", path)
     return root
 
 

@@ -4,6 +4,7 @@ Set under ``inputs:`` in the config file::
 
     inputs:
       encodings: [windows-1254, windows-1252]
+      max_file_mb: 20
       cms_json:
         body: [body_html, content.rendered]
         byline: author.name
@@ -16,6 +17,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from ..models import Model
+from .read import MB
 
 
 def _listed(value: Any) -> Any:
@@ -39,6 +41,12 @@ class InputSettings(Model):
     encodings: list[str] = Field(
         default_factory=lambda: ["windows-1254", "windows-1256", "windows-1252", "iso-8859-9"], min_length=1)
     cms_json: CmsFields = CmsFields()
+    # A bigger file is reported as not checked (review) without being read whole.
+    max_file_mb: float = Field(20, gt=0)
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * MB)
 
     @field_validator("encodings", mode="before")
     @classmethod

@@ -10,12 +10,12 @@ import base64
 import hashlib
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .. import __version__
 from ..decide import agreement_status
@@ -45,11 +45,12 @@ def builtin_templates_dir() -> Path:
 
 
 def environment(template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
-    """User templates override built-in ones by name; all run sandboxed and autoescape HTML."""
+    """User templates override built-in ones by name; all run sandboxed (no Python internals, no changing
+    the data they are given) and autoescape HTML."""
     loader = jinja2.FileSystemLoader([*map(str, template_dirs), str(builtin_templates_dir())])
-    env = SandboxedEnvironment(loader=loader, autoescape=jinja2.select_autoescape(["html", "html.j2"]),
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                               undefined=jinja2.StrictUndefined)
+    env = ImmutableSandboxedEnvironment(loader=loader, autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+                                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                        undefined=jinja2.StrictUndefined)
     env.filters.update(md=markdown_text, md_code=markdown_code, csp_hash=csp_hash)
     return env
 
@@ -146,13 +147,20 @@ def csp_hash(script: object) -> str:
 
 
 def write_atomic(path: Path, text: str) -> Path:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write to a temporary file beside ``path`` and rename it into place.
+
+    Interrupted at any point, ``path`` is either as it was or wholly new. The file
+    gets the usual permissions (the umask applies), unlike ``tempfile``'s private ones.
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path

@@ -27,6 +27,9 @@ CHECKER_RULES = {
     "unreadable": ("The file could not be read or decoded",
                    "The file could not be read or its encoding could not be decoded, so it was not checked "
                    "and is never allowed.", "warning"),
+    "empty": ("The document is empty",
+              "The file holds no text to check; it goes to review so that an empty or truncated article is "
+              "never passed unchecked.", "warning"),
     "rule-timeout": ("A rule ran out of time on this document",
                      "A rule pattern took too long on this document; it was not checked and must be reviewed "
                      "by hand.", "warning"),

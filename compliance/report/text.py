@@ -7,6 +7,7 @@ from .options import FormatOptions
 
 def render(report: Report, options: FormatOptions) -> str:
     lines = [line for doc in report.documents for line in document_lines(doc)]
+    lines.extend(f"{n.path}: not checked ({n.type}): {n.reason}" for n in report.not_checked)
     lines += [f"{w.file}:{w.line}: warning [waiver-unused] waiver for {w.rule} on '{w.path}' waived nothing "
               f"in this run; remove it" for w in report.unused_waivers]
     lines.append(summary_line(report))
@@ -38,4 +39,5 @@ def _waiver(w: WaivedReason) -> str:
 def summary_line(report: Report) -> str:
     s = report.summary
     waived = f", {s.waived} waived" if s.waived else ""
-    return f"{s.documents} documents: {s.allow} allow, {s.review} review, {s.deny} deny{waived}"
+    not_checked = f"; {s.not_checked} files not checked" if s.not_checked else ""
+    return f"{s.documents} documents: {s.allow} allow, {s.review} review, {s.deny} deny{waived}{not_checked}"

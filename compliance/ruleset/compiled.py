@@ -224,9 +224,12 @@ def _compile(lr: LoadedRule, pattern: str, flags: int) -> regex.Pattern[str]:
 
 def _check_message(lr: LoadedRule) -> None:
     try:
-        names = {f for _, f, _, _ in string.Formatter().parse(lr.rule.message) if f}
+        parts = [p for p in string.Formatter().parse(lr.rule.message) if p[1] is not None]
     except ValueError as exc:
         raise lr.error(f"bad message template: {exc}", "message") from None
+    if any(spec or conversion for _, _, spec, conversion in parts):
+        raise lr.error("message fields are plain names such as {source}, without ':' or '!'", "message")
+    names = {name for _, name, _, _ in parts}
     unknown = names - MESSAGE_FIELDS
     if unknown:
         raise lr.error(f"unknown message field(s) {sorted(unknown)}; known: {sorted(MESSAGE_FIELDS)}", "message")
