@@ -23,7 +23,7 @@ from .license import cc_license_id
 from .models import Finding, Notice
 from .ruleset import REGEX_TIMEOUT, RuleSet
 from .ruleset.compiled import CompiledNotice, CompiledTag
-from .text import fold
+from .text import fold, unspaced, word_view
 
 POSITION_KIND = {"dateline": "source_tag", "closing": "source_tag", "credit": "credit", "signature": "signature"}
 _RANK = {"closing": 0, "dateline": 1, "credit": 2, "signature": 3}
@@ -55,6 +55,10 @@ _QUOTES = {"“": "”", "«": "»", "„": "“”", "「": "」", "『": "』"
 _QUOTE_OPEN = "“«„「『\""
 _CLOSERS = "”»」』\""
 DATELINE_LINES = 3
+# What an unknown or stripped tag opens with, in a dateline: ``(XYZ)``, ``/XYZ/``, ``【XYZ】``.
+_TAG_OPENING = regex.compile(r"[(（【\[/]")
+DATELINE_REACH = 100  # a dateline's tag stands within this many characters of the line's start
+CLOSING_REACH = 60  # a closing tag ends within this many characters of the line's end
 TOLERANT = 0.6  # confidence of a tag read through damaged characters
 _DAMAGE_MIN = 2  # words with a letter lost to ? before the text is reported as damaged
 
@@ -75,7 +79,8 @@ def _mojibake_class() -> regex.Pattern[str]:
 
 
 _MOJIBAKE = _mojibake_class()
-_LOST_LETTER = regex.compile(r"\p{L}[?\ufffd]+\p{L}|(?<![\p{L}\p{N}])[?\ufffd]+\p{Lu}{2}|\ufffd")
+# Each branch starts at the lost letter itself, so the engine skips ahead to ``?`` or U+FFFD.
+_LOST_LETTER = regex.compile(r"(?<=\p{L})[?\ufffd]+(?=\p{L})|(?<![\p{L}\p{N}])[?\ufffd]+(?=\p{Lu}{2})|\ufffd")
 _URL = regex.compile(r"(?:\b[a-z][a-z0-9+.\-]{1,15}://|\bwww\.)\S*", regex.IGNORECASE)
 
 
@@ -97,8 +102,9 @@ class Detection:
 @dataclass
 class _Hits:
     aliases: list[tuple[int, int, str, bool]] = field(default_factory=list)  # start, end, source, is_name
-    notice_lines: dict[int, set[int]] = field(default_factory=dict)
-    tag_lines: set[int] = field(default_factory=set)
+    notice_lines: dict[int, set[int]] = field(default_factory=dict)  # notice rule index -> lines
+    keyword_lines: dict[int, set[int]] = field(default_factory=dict)  # tag rule index -> lines
+    alias_lines: set[int] = field(default_factory=set)
     starts: list[int] = field(default_factory=list)  # alias starts, in order, for lookups by span
 
     def within(self, start: int, end: int) -> list[tuple[int, int, str, bool]]:
@@ -121,41 +127,30 @@ def detect(doc: Document, rs: RuleSet) -> Detection:
 
 def _prefilter(doc: Document, folded: str, rs: RuleSet) -> _Hits:
     hits = _Hits()
-    if rs.automaton is None or not len(rs.automaton):
-        return hits
-    for last, (n, anchors) in rs.automaton.iter(folded):
-        start, end = last - n + 1, last + 1
-        if not _bounded(folded, start, end):
-            continue
-        line = doc.position(start)[0]
-        for a in anchors:
-            if a.kind == "alias":
-                hits.aliases.append((start, end, a.ref, a.is_name))
-                hits.tag_lines.add(line)
-            elif a.kind == "notice":
-                hits.notice_lines.setdefault(int(a.ref), set()).add(line)
-            else:
-                hits.tag_lines.add(line)
+    if rs.automaton is not None and len(rs.automaton):
+        # Offsets in the word view are one more than in the text (its leading pad).
+        for last, (n, lead, trail, anchors) in rs.automaton.iter(word_view(folded)):
+            _hit(doc, hits, last - n + lead, last - trail, anchors)
+    for key, anchors in rs.symbol_anchors:
+        i = folded.find(key)
+        while i != -1:
+            _hit(doc, hits, i, i + len(key), anchors)
+            i = folded.find(key, i + 1)
     hits.aliases.sort()
     hits.starts = [a[0] for a in hits.aliases]
     return hits
 
 
-def _bounded(folded: str, start: int, end: int) -> bool:
-    """A hit counts only as a whole word (scripts written without spaces excepted)."""
-    return not (_joins(folded, start - 1, folded[start]) or _joins(folded, end, folded[end - 1]))
-
-
-def _joins(folded: str, i: int, edge: str) -> bool:
-    if i < 0 or i >= len(folded) or not edge.isalnum() or _unspaced(edge):
-        return False
-    return folded[i].isalnum() and not _unspaced(folded[i])
-
-
-def _unspaced(ch: str) -> bool:
-    """Scripts written without spaces between words: CJK, Hangul, Thai, Lao, Khmer, Myanmar."""
-    return "\u2e80" <= ch <= "\ud7af" or "\uf900" <= ch <= "\uffef" or "\u0e00" <= ch <= "\u0eff" \
-        or "\u1000" <= ch <= "\u109f" or "\u1780" <= ch <= "\u17ff"
+def _hit(doc: Document, hits: _Hits, start: int, end: int, anchors: tuple) -> None:
+    line = doc.position(start)[0]
+    for a in anchors:
+        if a.kind == "alias":
+            hits.aliases.append((start, end, a.ref, a.is_name))
+            hits.alias_lines.add(line)
+        elif a.kind == "notice":
+            hits.notice_lines.setdefault(int(a.ref), set()).add(line)
+        else:
+            hits.keyword_lines.setdefault(int(a.ref), set()).add(line)
 
 
 def _line(doc: Document, n: int) -> str:
@@ -163,22 +158,44 @@ def _line(doc: Document, n: int) -> str:
 
 
 # -- tags ------------------------------------------------------------------
-def _tag_candidate_lines(doc: Document, hits: _Hits) -> list[int]:
-    lines = set(hits.tag_lines)
-    lines.update(doc.position(m.start())[0] for m in _CLOSING_LINE.finditer(doc.text))
-    first = [n for n in range(1, min(doc.line_count, 12) + 1) if _line(doc, n).strip()]
-    lines.update(first[:DATELINE_LINES + 1])
-    lines.update(doc.position(m.start())[0] for m in _LOST_LETTER.finditer(doc.text))
-    return sorted(lines)
+def _rule_lines(doc: Document, rs: RuleSet, hits: _Hits) -> list[list[int]]:
+    """For each tag rule, the lines it can match on: the lines holding one of its keywords, else
+    those holding a known tag where its position puts one (near the start for datelines, near the
+    end for closings), plus, since unknown, stripped and damaged tags are read there too, the
+    first lines with a bracket near their start (datelines) and the lines that end with a
+    parenthesis (closings)."""
+    head, tail = set(), set()
+    for start, end, _, _ in hits.aliases:
+        ln = doc.position(start)[0]
+        s0, e0 = doc.line_span(ln)
+        if start - s0 <= DATELINE_REACH:
+            head.add(ln)
+        if e0 - end <= CLOSING_REACH:
+            tail.add(ln)
+    lost = {doc.position(m.start())[0] for m in _LOST_LETTER.finditer(doc.text)}
+    first = [n for n in range(1, min(doc.line_count, 12) + 1) if _line(doc, n).strip()][:DATELINE_LINES + 1]
+    bracketed = {n for n in first if _TAG_OPENING.search(_line(doc, n)[:DATELINE_REACH])}
+    by_position = {
+        "dateline": head | lost | bracketed,
+        "closing": tail | lost | {doc.position(m.start())[0] for m in _CLOSING_LINE.finditer(doc.text)},
+    }
+    return [sorted(hits.keyword_lines.get(i, ()) if ct.rule.keywords
+                   else by_position.get(ct.rule.position, hits.alias_lines))
+            for i, ct in enumerate(rs.tags)]
 
 
 def _tags(doc: Document, rs: RuleSet, hits: _Hits, out: Detection) -> None:
     best: dict[tuple[int, int], Finding] = {}
     people = {fold("".join(w[0] for w in m["name"].split())) for m in _PERSON.finditer(doc.text)}
-    for ln in _tag_candidate_lines(doc, hits):
-        s0, _ = doc.line_span(ln)
-        line = _EMPHASIS.sub(lambda m: " " * len(m.group(0)), _line(doc, ln))  # same length: spans hold
-        for ct in rs.tags:
+    lines: dict[int, tuple[int, str]] = {}
+    for ct, rule_lines in zip(rs.tags, _rule_lines(doc, rs, hits)):
+        for ln in rule_lines:
+            if ln not in lines:
+                text = _line(doc, ln)
+                if "*" in text or "_" in text:  # same length: spans hold
+                    text = _EMPHASIS.sub(lambda m: " " * len(m.group(0)), text)
+                lines[ln] = (doc.line_span(ln)[0], text)
+            s0, line = lines[ln]
             found = [f for m in _run(ct.rx, ct.rule.id, line)
                      for f in _tag_findings(doc, rs, ct, m, line, s0, hits, people)]
             if ct.empty is not None:
@@ -249,7 +266,7 @@ def _resolve(rs: RuleSet, hits: _Hits, line: str, s0: int, ps: int, pe: int, m: 
         if start == s0 + ps or end == s0 + pe:
             joined = line[min(start - s0, ps):max(end - s0, pe)]
             whole = start <= s0 + ps and s0 + pe <= end and not any(c.isspace() for c in joined)
-            if whole or all(_unspaced(c) or c.isdigit() for c in joined):
+            if whole or all(unspaced(c) or c.isdigit() for c in joined):
                 return start, end, sid, 1.0
     affix = _affix(rs, line, ps, pe) if multi else None
     if affix is not None:
@@ -520,8 +537,10 @@ def _mentions(doc: Document, hits: _Hits, out: Detection) -> None:
 # -- damaged text ----------------------------------------------------------
 def _damage(doc: Document, out: Detection) -> None:
     """Mojibake (``Ã¼``) or letters lost to ``?``: notices and tags in such text may go unread."""
-    urls = [m.span() for m in _URL.finditer(doc.text)]
-    lost = [m for m in _LOST_LETTER.finditer(doc.text) if not any(s <= m.start() < e for s, e in urls)]
+    lost = list(_LOST_LETTER.finditer(doc.text))
+    if lost:  # a ``?`` in a URL's query is no lost letter
+        urls = [m.span() for m in _URL.finditer(doc.text)]
+        lost = [m for m in lost if not any(s <= m.start() < e for s, e in urls)]
     mojibake = list(_MOJIBAKE.finditer(doc.text))
     spots = mojibake + lost
     if mojibake or len(lost) >= _DAMAGE_MIN or any("\ufffd" in m.group(0) for m in lost):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import regex
 from functools import lru_cache
 
 _EXTRA = {
@@ -56,3 +58,37 @@ def norm_name(name: str) -> str:
     """A key for comparing names: folded, punctuation dropped, spaces collapsed."""
     out = "".join(c if c.isalnum() else " " for c in fold(name))
     return " ".join(out.split())
+
+
+# Anything that is not part of a word becomes a space in the prefilter's view of the text, so
+# anchors padded with spaces only match whole words (see ``word_view`` and ``word_key``).
+_WORD_BREAK = regex.compile(r"[^\p{L}\p{N}\p{M}]")
+
+
+def unspaced(ch: str) -> bool:
+    """Scripts written without spaces between words: CJK, Hangul, Thai, Lao, Khmer, Myanmar."""
+    return "\u2e80" <= ch <= "\ud7af" or "\uf900" <= ch <= "\uffef" or "\u0e00" <= ch <= "\u0eff" \
+        or "\u1000" <= ch <= "\u109f" or "\u1780" <= ch <= "\u17ff"
+
+
+# The same for ASCII text, as a byte table: most copy is ASCII, and bytes.translate is far faster.
+_ASCII_WORDS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" " * 128
+
+
+def word_view(folded: str) -> str:
+    """``folded`` with every non-word character as a space, padded by one space at each end."""
+    if folded.isascii():
+        return " " + folded.encode("ascii").translate(_ASCII_WORDS).decode("ascii") + " "
+    return " " + _WORD_BREAK.sub(" ", folded) + " "
+
+
+def word_key(key: str) -> tuple[str, int, int] | None:
+    """An anchor as it must appear in ``word_view``: word edges padded with a space (scripts written
+    without spaces excepted), and how much padding was added at each end. None for a key of
+    symbols only (``©``), which has no word to anchor on."""
+    norm = _WORD_BREAK.sub(" ", key)
+    if not norm.strip():
+        return None
+    lead = 0 if norm[0] == " " or unspaced(norm[0]) else 1
+    trail = 0 if norm[-1] == " " or unspaced(norm[-1]) else 1
+    return " " * lead + norm + " " * trail, lead, trail

@@ -19,7 +19,7 @@ import regex
 
 from ..errors import RuleError
 from ..models import Source, Terms
-from ..text import fold, fold_pattern
+from ..text import fold, fold_pattern, word_key
 from .kinds import notice, policy, scope, source, tag, terms
 from .kinds.terms import TermsSpec
 from .load import LoadedRule, builtin_rules_dir, load_rules
@@ -81,7 +81,8 @@ class RuleSet:
     policies: list[policy.Rule] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     scopes: list[tuple[str, regex.Pattern[str]]] = field(default_factory=list)
-    automaton: ahocorasick.Automaton | None = None
+    automaton: ahocorasick.Automaton | None = None  # over ``text.word_view``: whole words only
+    symbol_anchors: list[tuple[str, tuple[Anchor, ...]]] = field(default_factory=list)
     fingerprint: str = ""
 
     @classmethod
@@ -169,20 +170,28 @@ class RuleSet:
 
     def _build_automaton(self) -> None:
         anchors: dict[str, list[Anchor]] = {}
-        for key, ids in self.aliases.items():
-            for sid in ids:
-                is_name = key not in {fold(t).strip() for t in self.sources[sid].tags}
-                anchors.setdefault(key, []).append(Anchor("alias", sid, is_name))
+        for sid, src in self.sources.items():
+            tags = {fold(t).strip() for t in src.tags}
+            for key in dict.fromkeys([*tags, *(fold(n).strip() for n in src.all_names())]):
+                if key:
+                    anchors.setdefault(key, []).append(Anchor("alias", sid, key not in tags))
         for i, cn in enumerate(self.notices):
             for kw in cn.rule.keywords:
                 anchors.setdefault(fold(kw), []).append(Anchor("notice", str(i)))
         for i, ct in enumerate(self.tags):
             for kw in ct.rule.keywords:
                 anchors.setdefault(fold(kw), []).append(Anchor("tagkw", str(i)))
-        auto = ahocorasick.Automaton()
+        words: dict[str, tuple[int, int, list[Anchor]]] = {}
         for key, values in anchors.items():
-            auto.add_word(key, (len(key), tuple(values)))
-        if anchors:
+            padded = word_key(key)
+            if padded is None:
+                self.symbol_anchors.append((key, tuple(values)))
+            else:
+                words.setdefault(padded[0], (padded[1], padded[2], []))[2].extend(values)
+        auto = ahocorasick.Automaton()
+        for key, (lead, trail, values) in words.items():
+            auto.add_word(key, (len(key), lead, trail, tuple(values)))
+        if words:
             auto.make_automaton()
         self.automaton = auto
 
