@@ -30,7 +30,7 @@ def cache_dir() -> Path | None:
 def key(*parts: str | bytes) -> str:
     h = hashlib.sha256(_code_digest())
     for part in parts:
-        h.update(b"\0" + (part if isinstance(part, bytes) else part.encode()))
+        h.update(b"\0" + (part if isinstance(part, bytes) else part.encode(errors="surrogateescape")))
     return h.hexdigest()
 
 

@@ -7,12 +7,13 @@ import click
 from click.core import ParameterSource
 
 from ..engines.local import check_many
+from ..incremental import ResultCache
 from ..errors import UserError
 from ..models import DocumentResult, NotChecked
 from ..paths import collect
 from ..report.render import write_reports
 from ..report.text import summary_line
-from .common import EXIT_INTERRUPTED, build, checker_options, exit_code, jobs_option, user_errors
+from .common import EXIT_INTERRUPTED, build, cache_option, checker_options, exit_code, jobs_option, user_errors
 
 
 @click.command()
@@ -20,6 +21,7 @@ from .common import EXIT_INTERRUPTED, build, checker_options, exit_code, jobs_op
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("compliance-report"), show_default=True, help="Folder for the reports.")
 @jobs_option
+@cache_option
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: this machine; dask: a Dask cluster (sharded, resumable; accepts .jsonl exports).")
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: an existing scheduler (default: a local cluster).")
@@ -27,7 +29,7 @@ from .common import EXIT_INTERRUPTED, build, checker_options, exit_code, jobs_op
               help="Folder of your own templates; each overrides the built-in one of the same name.")
 @checker_options
 @user_errors
-def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str, scheduler: str | None,
+def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, cache: bool, engine: str, scheduler: str | None,
           template_dir: Path | None, config_path, extra_rules, as_of, fail_on) -> None:
     """Audit a content folder: write report.json, permission and attribution reports (HTML, Markdown, text)."""
     if click.get_current_context().get_parameter_source("out_dir") is ParameterSource.DEFAULT:
@@ -40,7 +42,8 @@ def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str, schedu
 
             results = dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
         else:
-            for result in check_many(checker, collect(paths, checker.select, exclude=[out_dir]), jobs):
+            runner = ResultCache(checker) if cache else checker
+            for result in check_many(runner, collect(paths, checker.select, exclude=[out_dir]), jobs):
                 results.append(result)
     except KeyboardInterrupt:
         click.echo(f"compliance: interrupted after checking {summary_line(checker.report(results))}; "

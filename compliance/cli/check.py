@@ -20,9 +20,10 @@ from ..load.read import read_stream
 from ..models import DocumentResult
 from ..paths import collect
 from ..engines.local import check_many
+from ..incremental import ResultCache
 from ..report import FORMATS, FormatOptions
-from .common import (Output, UsageFailure, build, checker_options, exit_code, fails, jobs_option, output_options,
-                     user_errors)
+from .common import (Output, UsageFailure, build, cache_option, checker_options, exit_code, fails, jobs_option,
+                     output_options, user_errors)
 
 STDIN = "-"
 
@@ -36,11 +37,13 @@ STDIN = "-"
                    "(from its merge base with HEAD), within PATHS if given.")
 @click.option("--stdin-filename", metavar="NAME", help="The name to report for '-' (and match waivers against).")
 @jobs_option
+@cache_option
 @checker_options
 @output_options
 @user_errors
-def check(paths: tuple[str, ...], fmt: str | None, rev: str | None, stdin_filename: str | None, jobs: int, config_path,
-          extra_rules, as_of, fail_on, quiet: bool, verbose: bool, color: bool | None) -> None:
+def check(paths: tuple[str, ...], fmt: str | None, rev: str | None, stdin_filename: str | None, jobs: int,
+          cache: bool, config_path, extra_rules, as_of, fail_on, quiet: bool, verbose: bool,
+          color: bool | None) -> None:
     """Check files, folders, globs or '-' (stdin) and print each document's decision and why."""
     if not paths and rev is None:
         raise click.UsageError("give files, folders, globs or '-' (stdin), or --changed-since REV")
@@ -51,7 +54,8 @@ def check(paths: tuple[str, ...], fmt: str | None, rev: str | None, stdin_filena
     files = changed_files(rev, named, checker) if rev is not None else list(collect(named, checker.select))
     out.detail(f"checking {len(files)} files" + (f" changed since {rev}" if rev is not None else ""))
     results = [check_stdin(checker, stdin_filename)] if STDIN in paths else []
-    results += out.progress(check_many(checker, files, jobs), len(files), "checking")
+    runner = ResultCache(checker) if cache else checker
+    results += out.progress(check_many(runner, files, jobs), len(files), "checking")
     report = checker.report(results)
     fmt = fmt or config.format
     shown = report

@@ -65,6 +65,10 @@ def checker_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return config_options(fn)
 
 
+cache_option = click.option(
+    "--cache/--no-cache", default=True, show_default=True,
+    help="Reuse results of unchanged files from the cache folder (~/.cache/compliance, or $COMPLIANCE_CACHE_DIR).")
+
 jobs_option = click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="all cores",
     help="Worker processes; results are identical to a single process.")

@@ -4,21 +4,28 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Protocol
 
-from ..checker import Checker
 from ..models import DocumentResult, NotChecked
 from ..paths import Found
 
 MIN_FILES_PER_WORKER = 8  # below this a pool costs more than it saves
-_WORKER: Checker | None = None
+
+
+class Checks(Protocol):
+    """A ``Checker``, or a ``ResultCache`` around one."""
+
+    def check_found(self, item: Found) -> DocumentResult | NotChecked: ...
+
+
+_WORKER: Checks | None = None
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def check_many(checker: Checker, paths: Iterable[Found], jobs: int = 1) -> Iterator[DocumentResult | NotChecked]:
+def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1) -> Iterator[DocumentResult | NotChecked]:
     """Results in the order of ``paths`` (as ``paths.collect`` finds them), identical whatever ``jobs`` is."""
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_WORKER)
