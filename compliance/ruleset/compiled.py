@@ -12,11 +12,12 @@ import json
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 import ahocorasick
 import regex
 
+from .. import cache
 from ..errors import RuleError
 from ..models import Source, Terms
 from ..text import fold, fold_pattern, word_key
@@ -57,15 +58,15 @@ class Anchor:
 @dataclass(frozen=True)
 class CompiledTag:
     rule: tag.Rule
-    rx: regex.Pattern[str]
-    empty: regex.Pattern[str] | None = None  # the pattern with an empty tag, for positions that report stripped tags
+    rx: LazyPattern
+    empty: LazyPattern | None = None  # the pattern with an empty tag, for positions that report stripped tags
     multi: bool = False  # ``{tags}``: the position may hold several tags
 
 
 @dataclass(frozen=True)
 class CompiledNotice:
     rule: notice.Rule
-    rx: regex.Pattern[str]
+    rx: LazyPattern
     terms: Terms
 
 
@@ -115,6 +116,7 @@ class RuleSet:
         for lr in loaded:
             rs._check_example_agreements(lr)
         rs._build_automaton()
+        _validate([p for ct in rs.tags for p in (ct.rx, ct.empty) if p is not None] + [cn.rx for cn in rs.notices])
         rs.fingerprint = _fingerprint(loaded)
         return rs
 
@@ -154,7 +156,7 @@ class RuleSet:
             implied = _terms(rule.terms)
         pattern = rule.pattern.replace("{sent}", SENTENCE_CHAR).replace("{start}", SENTENCE_START)
         rx = _compile(lr, fold_pattern(pattern), regex.IGNORECASE)
-        unknown = set(rx.groupindex) - NOTICE_GROUPS
+        unknown = set(_NAMED_GROUP.findall(pattern)) - NOTICE_GROUPS
         if unknown:
             raise lr.error(f"unknown named group(s) {sorted(unknown)} in pattern; a notice pattern may name "
                            f"only {sorted(NOTICE_GROUPS)}", "pattern")
@@ -219,16 +221,51 @@ def _terms(spec: TermsSpec) -> Terms:
     return Terms(**{k: getattr(spec, k) for k in TermsSpec.model_fields})
 
 
-def _compile(lr: LoadedRule, pattern: str, flags: int) -> regex.Pattern[str]:
+_NAMED_GROUP = regex.compile(r"(?<!\\)\(\?P?<([A-Za-z_]\w*)>")  # ``(?P<name>`` or ``(?<name>``
+
+
+class LazyPattern:
+    """A rule's regex, compiled on first use: a run that needs a few rules compiles only those.
+
+    ``RuleSet.compile`` still proves every pattern compiles (see ``_validate``), so errors stay
+    load errors with file and line; concurrent first uses just compile the same pattern twice.
+    """
+
+    __slots__ = ("pattern", "flags", "lr", "_rx")
+
+    def __init__(self, pattern: str, flags: int, lr: LoadedRule):
+        self.pattern, self.flags, self.lr = pattern, flags, lr
+        self._rx: regex.Pattern[str] | None = None
+
+    def compiled(self) -> regex.Pattern[str]:
+        if self._rx is None:
+            try:
+                self._rx = regex.compile(self.pattern, self.flags)
+            except regex.error as exc:
+                raise self.lr.error(f"pattern does not compile: {exc}", "pattern") from None
+        return self._rx
+
+    def finditer(self, *args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
+        return self.compiled().finditer(*args, **kwargs)
+
+
+def _compile(lr: LoadedRule, pattern: str, flags: int) -> LazyPattern:
     known = PLACEHOLDERS[lr.rule.kind]
     unknown = sorted({m.group(1) for m in _PLACEHOLDER.finditer(pattern)} - known)
     if unknown:
         raise lr.error(f"unknown placeholder {{{unknown[0]}}} in pattern; known: "
                        f"{', '.join('{' + k + '}' for k in sorted(known))}", "pattern")
-    try:
-        return regex.compile(pattern, flags)
-    except regex.error as exc:
-        raise lr.error(f"pattern does not compile: {exc}", "pattern") from None
+    return LazyPattern(pattern, flags, lr)
+
+
+def _validate(patterns: list[LazyPattern]) -> None:
+    """Compile every pattern once, unless this exact set was proved before (a cache marker)."""
+    entry = cache.key("patterns", regex.__version__, *(f"{p.flags}:{p.pattern}" for p in patterns))
+    if cache.get("patterns", entry) is not None:
+        return
+    for p in patterns:
+        p.compiled()
+    cache.put("patterns", entry, True)
 
 
 def _check_message(lr: LoadedRule) -> None:
