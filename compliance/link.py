@@ -109,7 +109,7 @@ def _coverage(segments: list[Segment], origins: list[Finding]) -> dict[str, set[
 
 def notice_terms(rs: RuleSet, notice: Notice) -> Terms:
     # A notice read from metadata has no phrase rule: its licence alone says what it permits.
-    terms = next((cn.terms for cn in rs.notices if cn.rule.id == notice.rule), Terms())
+    terms = rs.terms_of_notice.get(notice.rule, Terms())
     return terms.merge(license_terms(notice.license)) if notice.license else terms
 
 

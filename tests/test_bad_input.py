@@ -128,16 +128,21 @@ def test_a_very_long_line_is_checked_to_its_end(content):
     assert (tag["text"], tag["line"], tag["column"]) == ("ILKHA", 1, 1_000_092)  # found at the line's very end
 
 
+def traced(fn, *args):
+    """``fn(*args)`` and the peak memory Python allocated while it ran."""
+    tracemalloc.start()
+    try:
+        result = fn(*args)
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_200_mb_file_is_refused_from_its_size_without_reading_it(checker, tmp_path):
     big = tmp_path / "archive.txt"
     with open(big, "wb") as fh:
         fh.truncate(200 * read.MB)  # sparse: costs no disk and no time
-    tracemalloc.start()
-    try:
-        result = checker.check_path(big)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    result, peak = traced(checker.check_path, big)
     assert result.verdict == "review"
     assert result.error == ("file is 200.0 MB, over the 20.0 MB size cap (inputs.max_file_mb in the config): "
                             "not checked, review by hand")
@@ -181,12 +186,7 @@ def test_memory_stays_a_small_multiple_of_the_file(checker, tmp_path):
     article = tmp_path / "long-article.txt"
     article.write_text((paragraph + "\n") * 1500 + "Officials met. (ILKHA)\n", encoding="utf-8")
     size = article.stat().st_size
-    tracemalloc.start()
-    try:
-        result = checker.check_path(article)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    result, peak = traced(checker.check_path, article)
     assert result.verdict == "deny"
     assert size > read.MB and peak < 10 * size
 

@@ -80,6 +80,7 @@ class RuleSet:
     tags: list[CompiledTag] = field(default_factory=list)
     notices: list[CompiledNotice] = field(default_factory=list)
     policies: list[policy.Rule] = field(default_factory=list)
+    terms_of_notice: dict[str, Terms] = field(default_factory=dict)  # notice rule id -> the terms it implies
     aliases: dict[str, list[str]] = field(default_factory=dict)
     scopes: list[tuple[str, regex.Pattern[str]]] = field(default_factory=list)
     automaton: ahocorasick.Automaton | None = None  # over ``text.word_view``: whole words only
@@ -161,6 +162,7 @@ class RuleSet:
             raise lr.error(f"unknown named group(s) {sorted(unknown)} in pattern; a notice pattern may name "
                            f"only {sorted(NOTICE_GROUPS)}", "pattern")
         self.notices.append(CompiledNotice(rule, rx, implied))
+        self.terms_of_notice[rule.id] = implied
 
     def _check_example_agreements(self, lr: LoadedRule) -> None:
         for expected in ("match", "no_match"):
