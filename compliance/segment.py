@@ -24,16 +24,15 @@ def segment(doc: Document, det: Detection) -> list[Segment]:
         return []
     kinds = _line_kinds(doc, det, filled)
     closing = {f.line for f in det.findings if f.position == "closing"}
-    segments: list[Segment] = []
+    runs: list[list] = []  # [kind, start_line, end_line]
     for n in filled:
         kind = kinds[n]
-        last = segments[-1] if segments else None
-        if last and last.kind == kind and kind in ("body", "quote", "credits", "notice") \
-                and last.end_line not in closing:
-            segments[-1] = last.model_copy(update={"end_line": n})
+        last = runs[-1] if runs else None
+        if last and last[0] == kind and kind in ("body", "quote", "credits", "notice") and last[2] not in closing:
+            last[2] = n
         else:
-            segments.append(Segment(kind=kind, start_line=n, end_line=n))
-    return segments
+            runs.append([kind, n, n])
+    return [Segment(kind=k, start_line=s, end_line=e) for k, s, e in runs]
 
 
 def _line_kinds(doc: Document, det: Detection, filled: list[int]) -> dict[int, str]:
@@ -70,8 +69,8 @@ def _is_credits(line: str, found: list[Finding]) -> bool:
     """A byline, a photo credit or caption, a standalone source line or a signature."""
     if any(f.material in ("photos", "video") for f in found):
         return True
-    short = len(_WORD.findall(line)) <= CREDIT_WORDS
-    return short and (any(f.position in ("credit", "signature") for f in found) or bool(_BYLINE.match(line)))
+    credited = any(f.position in ("credit", "signature") for f in found) or bool(_BYLINE.match(line))
+    return credited and len(_WORD.findall(line)) <= CREDIT_WORDS
 
 
 def _trailing(filled: list[int], kinds: dict[int, str], doc: Document, closed: set[int]) -> list[int]:
