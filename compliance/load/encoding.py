@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from functools import cache
 from typing import Sequence
-
-from charset_normalizer import from_bytes
-from charset_normalizer.constant import FREQUENCIES
 
 from ..errors import UserError
 
@@ -26,7 +24,6 @@ _BINARY = {b"\x89PNG\r\n\x1a\n": "PNG image", b"\xff\xd8\xff": "JPEG image", b"G
            b"%PDF-": "PDF document", b"PK\x03\x04": "ZIP archive (or an office document)",
            b"\x1f\x8b": "gzip archive", b"\x7fELF": "executable"}
 LEGACY = ("windows-1254", "windows-1256", "windows-1252", "iso-8859-9")
-_ALPHABETS = [frozenset(chars) for chars in FREQUENCIES.values()]
 _MARGIN = 0.25  # how much more plausible the winning decoding must be
 _PLAUSIBLE = 0.9  # share of its non-ASCII characters that must fit their words
 
@@ -120,6 +117,8 @@ def _first_error(data: bytes) -> int:
 
 
 def _detect(data: bytes, path: str, candidates: Sequence[str]) -> str:
+    from charset_normalizer import from_bytes  # only for files that are not UTF-8: keeps start-up short
+
     names = [codecs.lookup(c).name for c in candidates]
     decodings: dict[str, str] = {}  # decoded text -> the encoding charset-normalizer names for it
     for match in from_bytes(data, cp_isolation=names):
@@ -157,8 +156,16 @@ def _plausibility(text: str, disputed: list[int]) -> tuple[float, float]:
     positions = disputed or [i for i, c in enumerate(text) if ord(c) > 0x7F]
     fits = sum(_fits(text, i) for i in positions)
     letters = {c.lower()[0] for c in text if ord(c) > 0x7F and c.isalpha()}
-    known = max((len(letters & alphabet) for alphabet in _ALPHABETS), default=0)
+    known = max((len(letters & alphabet) for alphabet in _alphabets()), default=0)
     return (fits / len(positions) if positions else 1.0), (known / len(letters) if letters else 1.0)
+
+
+@cache
+def _alphabets() -> list[frozenset[str]]:
+    """The common letters of each language charset-normalizer knows."""
+    from charset_normalizer.constant import FREQUENCIES
+
+    return [frozenset(chars) for chars in FREQUENCIES.values()]
 
 
 def _fits(text: str, i: int) -> bool:
