@@ -208,6 +208,16 @@ LINT_PACK = """\
   examples:
     match: ["Everything reserved."]
     no_match: ["Nothing is reserved."]
+- kind: notice
+  id: notice.xx.look-after-repeat
+  type: all_rights_reserved
+  language: en
+  keywords: [reserved]
+  pattern: '{start}{sent}{0,80}?(?={sent}*rights)reserved'
+  terms: reserved
+  examples:
+    match: ["All rights reserved."]
+    no_match: ["Nothing is reserved."]
 """
 
 
@@ -228,7 +238,9 @@ def test_lint_reports_each_problem_with_its_line(runner, tmp_path):
                for line in out)
     assert (f"{pack}:27: warning: [notice.xx.unanchored] pattern may start anywhere in a sentence, so it is "
             f"tried at every character; begin it with {{start}} to try it once per sentence") in out
-    assert out[-1] == "5 errors, 3 warnings"  # the registry's other shared aliases are not this pack's
+    assert (f"{pack}:37: warning: [notice.xx.look-after-repeat] a look-around over the sentence follows a lazy "
+            f"repeat, so it is tried at every step of the repeat; move it before the repeat") in out
+    assert out[-1] == "5 errors, 4 warnings"  # the registry's other shared aliases are not this pack's
 
 
 def test_builtin_packs_lint_clean(runner):

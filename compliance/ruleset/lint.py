@@ -12,6 +12,9 @@ NEEDS_EXAMPLES = {"source", "tag", "notice", "policy"}
 # A notice pattern that opens with a run of sentence characters (or a look-ahead over the rest of
 # the sentence) costs a scan per character of a long line; {start} makes it one per sentence.
 _UNANCHORED = ("{sent}", "(?={sent}*", "(?!{sent}*")
+# A look-around over the rest of the sentence right after a lazy repeat is tried at every step of the
+# repeat: quadratic in the sentence. Put it before the repeat, where it is tried once.
+_LOOK_AFTER_REPEAT = regex.compile(r"\{sent\}(?:\{\d*,\d*\}|[*+])\?\(\?<?[=!]\{sent\}\*")
 # A group that repeats without bound and is itself repeated: the classic catastrophic backtracking shape.
 _NESTED = regex.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,\})")
 
@@ -52,6 +55,9 @@ def lint(rs: RuleSet) -> list[LintProblem]:
             if rule.pattern.startswith(_UNANCHORED):
                 add("warning", "pattern may start anywhere in a sentence, so it is tried at every character; "
                                "begin it with {start} to try it once per sentence", "pattern")
+            if _LOOK_AFTER_REPEAT.search(rule.pattern):
+                add("warning", "a look-around over the sentence follows a lazy repeat, so it is tried at every "
+                               "step of the repeat; move it before the repeat", "pattern")
             for i, ex in enumerate(rule.examples.match):
                 if not any(fold(k) in fold(ex.text) for k in rule.keywords):
                     add("error", "a must-match example contains none of the keywords, so the prefilter "
