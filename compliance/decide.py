@@ -124,21 +124,23 @@ def _decide_source(ctx: Context, st: Statement, decision: Decision) -> Verdict:
 
 def _source_matches(w: When, st: Statement) -> bool:
     t = st.terms
-    return all((
-        w.agreement in ("any", st.agreement_status),
-        w.notice == "any" or (w.notice == "present") == bool(st.notices),
-        w.terms_known is None or w.terms_known == t.known,
-        w.license is None or w.license == (t.license is not None),
-        w.public_domain is None or w.public_domain == t.public_domain,
-        not w.requires_any or bool(t.requires & set(w.requires_any)),
-        w.requires_none is None or w.requires_none == (not t.requires),
-        not w.prohibits_any or bool(t.prohibits & set(w.prohibits_any)),
-        not (t.prohibits & set(w.prohibits_none)),
-        set(w.permits_all) <= t.permits,
-        not w.source_type or st.source.type in w.source_type,
-        not w.role or st.role in w.role,
-        w.sources == "any", w.notices == "any", not w.has_findings, not w.unlinked_notice, w.uncertain is None,
-    ))
+    return (w.agreement in ("any", st.agreement_status)
+            and (w.notice == "any" or (w.notice == "present") == bool(st.notices))
+            and (w.terms_known is None or w.terms_known == t.known)
+            and (w.license is None or w.license == (t.license is not None))
+            and (w.public_domain is None or w.public_domain == t.public_domain)
+            and (not w.requires_any or bool(t.requires & set(w.requires_any)))
+            and (w.requires_none is None or w.requires_none == (not t.requires))
+            and (not w.prohibits_any or bool(t.prohibits & set(w.prohibits_any)))
+            and not (t.prohibits & set(w.prohibits_none))
+            and set(w.permits_all) <= t.permits
+            and (not w.source_type or st.source.type in w.source_type)
+            and (not w.role or st.role in w.role)
+            and w.sources == "any"
+            and w.notices == "any"
+            and not w.has_findings
+            and not w.unlinked_notice
+            and w.uncertain is None)
 
 
 def _reason(policy: Policy, st: Statement) -> Reason:

@@ -154,10 +154,6 @@ def _hit(doc: Document, hits: _Hits, start: int, end: int, anchors: tuple) -> No
             hits.keyword_lines.setdefault(int(a.ref), set()).add(line)
 
 
-def _line(doc: Document, n: int) -> str:
-    return doc.text[slice(*doc.line_span(n))]
-
-
 # -- tags ------------------------------------------------------------------
 def _rule_lines(doc: Document, rs: RuleSet, hits: _Hits) -> list[list[int]]:
     """For each tag rule, the lines it can match on: the lines holding one of its keywords, else
@@ -174,8 +170,8 @@ def _rule_lines(doc: Document, rs: RuleSet, hits: _Hits) -> list[list[int]]:
         if e0 - end <= CLOSING_REACH:
             tail.add(ln)
     lost = {doc.position(m.start())[0] for m in _lost_letters(doc.text)}
-    first = [n for n in range(1, min(doc.line_count, 12) + 1) if _line(doc, n).strip()][:DATELINE_LINES + 1]
-    bracketed = {n for n in first if _TAG_OPENING.search(_line(doc, n)[:DATELINE_REACH])}
+    first = [n for n, text in enumerate(doc.lines[:12], 1) if text.strip()][:DATELINE_LINES + 1]
+    bracketed = {n for n in first if _TAG_OPENING.search(doc.lines[n - 1][:DATELINE_REACH])}
     by_position = {
         "dateline": sorted(head | lost | bracketed),
         "closing": sorted(tail | lost | {doc.position(m.start())[0] for m in _CLOSING_LINE.finditer(doc.text)}),
@@ -210,7 +206,7 @@ def _tags(doc: Document, rs: RuleSet, hits: _Hits, out: Detection) -> None:
     for ct, rule_lines in zip(rs.tags, _rule_lines(doc, rs, hits)):
         for ln in rule_lines:
             if ln not in lines:
-                text = _line(doc, ln)
+                text = doc.lines[ln - 1]
                 if "*" in text or "_" in text:  # same length: spans hold
                     text = _EMPHASIS.sub(lambda m: " " * len(m.group(0)), text)
                 lines[ln] = (doc.line_span(ln)[0], text)
@@ -456,8 +452,8 @@ def _quote_lines(doc: Document) -> set[int]:
     """Lines of quoted blocks: Markdown ``>`` lines, and paragraphs that open a quotation that
     runs across whole paragraphs (news style opens each quoted paragraph, closes only the last)."""
     lines, open_ = set(), False
-    for n in range(1, doc.line_count + 1):
-        text = _line(doc, n).strip()
+    for n, text in enumerate(doc.lines, 1):
+        text = text.strip()
         if not text:
             continue
         if text.startswith(">"):

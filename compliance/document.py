@@ -69,9 +69,11 @@ class Document(BaseModel):
     # Offsets where each line starts; computed once. A plain field, not a private
     # attribute: pydantic routes private attributes through __getattr__, too slow per line.
     line_starts: list[int] = Field(default_factory=list, exclude=True, repr=False)
+    lines: list[str] = Field(default_factory=list, exclude=True, repr=False)  # each line, without its newline
 
     def model_post_init(self, _: Any) -> None:
         self.__dict__["line_starts"] = line_starts(self.text)
+        self.__dict__["lines"] = self.text.split("\n")
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset in the text; columns count code points."""

@@ -19,7 +19,7 @@ _WORD = regex.compile(r"\w+")
 
 
 def segment(doc: Document, det: Detection) -> list[Segment]:
-    filled = [n for n in range(1, doc.line_count + 1) if doc.text[slice(*doc.line_span(n))].strip()]
+    filled = [n for n, text in enumerate(doc.lines, 1) if text.strip()]
     if not filled:
         return []
     kinds = _line_kinds(doc, det, filled)
@@ -36,7 +36,7 @@ def segment(doc: Document, det: Detection) -> list[Segment]:
 
 
 def _line_kinds(doc: Document, det: Detection, filled: list[int]) -> dict[int, str]:
-    text = lambda n: doc.text[slice(*doc.line_span(n))]  # noqa: E731
+    text = lambda n: doc.lines[n - 1]  # noqa: E731
     kinds = {n: "body" for n in filled}
     notices = {f.line for f in det.findings if f.kind == "notice"}
     by_line: dict[int, list[Finding]] = {}
@@ -87,7 +87,7 @@ def _trailing(filled: list[int], kinds: dict[int, str], doc: Document, closed: s
     before = [n for n in filled[:block] if kinds[n] not in ("headline", "notice")]
     if not (before and after):
         return []
-    size = lambda lines: sum(len(doc.text[slice(*doc.line_span(n))]) for n in lines)  # noqa: E731
+    size = lambda lines: sum(len(doc.lines[n - 1]) for n in lines)  # noqa: E731
     return after if before[-1] in closed or size(after) < size(before) else []
 
 
