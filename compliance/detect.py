@@ -202,18 +202,18 @@ class _People:
 def _tags(doc: Document, rs: RuleSet, hits: _Hits, out: Detection) -> None:
     best: dict[tuple[int, int], Finding] = {}
     people = _People(doc.text)
-    lines: dict[int, tuple[int, str]] = {}
+    lines: dict[int, tuple[int, str, set[str]]] = {}
     for ct, rule_lines in zip(rs.tags, _rule_lines(doc, rs, hits)):
         for ln in rule_lines:
             if ln not in lines:
                 text = doc.lines[ln - 1]
                 if "*" in text or "_" in text:  # same length: spans hold
                     text = _EMPHASIS.sub(lambda m: " " * len(m.group(0)), text)
-                lines[ln] = (doc.line_span(ln)[0], text)
-            s0, line = lines[ln]
-            found = [f for m in _run(ct.rx, ct.rule.id, line)
-                     for f in _tag_findings(doc, rs, ct, m, line, s0, hits, people)]
-            if ct.empty is not None:
+                lines[ln] = (doc.line_span(ln)[0], text, set(text))
+            s0, line, chars = lines[ln]
+            found = [f for m in _run(ct.rx, ct.rule.id, line) for f in _tag_findings(doc, rs, ct, m, line, s0, hits, people)
+                     ] if ct.rx.may_match(chars) else []
+            if ct.empty is not None and ct.empty.may_match(chars):
                 found += [_stripped(doc, ct, m, line, s0) for m in _run(ct.empty, ct.rule.id, line)]
             for f in found:  # several rules may read one tag: the most specific position says what it is
                 key = (f.start, f.end)

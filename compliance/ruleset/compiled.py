@@ -23,6 +23,7 @@ from ..models import Source, Terms
 from ..text import fold, fold_pattern, word_key
 from .kinds import notice, policy, scope, source, tag, terms
 from .kinds.terms import TermsSpec
+from .literals import may_match, required_chars
 from .load import LoadedRule, builtin_rules_dir, load_rules
 
 # What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
@@ -233,10 +234,11 @@ class LazyPattern:
     load errors with file and line; concurrent first uses just compile the same pattern twice.
     """
 
-    __slots__ = ("pattern", "flags", "lr", "_rx")
+    __slots__ = ("pattern", "flags", "lr", "need", "_rx")
 
     def __init__(self, pattern: str, flags: int, lr: LoadedRule):
         self.pattern, self.flags, self.lr = pattern, flags, lr
+        self.need = required_chars(pattern, flags)  # see ``may_match``
         self._rx: regex.Pattern[str] | None = None
 
     def compiled(self) -> regex.Pattern[str]:
@@ -246,6 +248,10 @@ class LazyPattern:
             except regex.error as exc:
                 raise self.lr.error(f"pattern does not compile: {exc}", "pattern") from None
         return self._rx
+
+    def may_match(self, chars: set[str]) -> bool:
+        """False when a text made of ``chars`` lacks a character every match holds: no need to search it."""
+        return may_match(self.need, chars)
 
     def finditer(self, *args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
         return self.compiled().finditer(*args, **kwargs)
