@@ -10,6 +10,7 @@ import functools
 import hashlib
 import os
 import pickle
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,53 @@ def put(kind: str, entry: str, value: Any) -> None:
         os.replace(tmp, folder / f"{entry}.pickle")
     except OSError:
         pass
+
+
+class Table:
+    """Text values by key in one SQLite file of the cache folder: many small entries (a result per
+    document) in one file, not a file each. Each process opens its own connection (a forked worker
+    must not share its parent's), and any database error just means no caching."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def get(self, key: str) -> str | None:
+        db = self._connect()
+        try:
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone() if db else None
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def put(self, key: str, value: str) -> None:
+        db = self._connect()
+        try:
+            if db:
+                db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)", (key, value))
+        except sqlite3.Error:
+            pass
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._pid != os.getpid():
+            self._pid, self._db = os.getpid(), self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection | None:
+        root = cache_dir()
+        if root is None:
+            return None
+        folder = root / self.kind
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not _trusted(folder):  # a planted table could pass a denied document as allowed
+                return None
+            db = sqlite3.connect(folder / "table.sqlite3", timeout=30, isolation_level=None,
+                                 check_same_thread=False)
+            db.execute("PRAGMA journal_mode = WAL")  # workers read and write at once
+            db.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost in a crash is only work redone
+            db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            return db
+        except (OSError, sqlite3.Error):
+            return None

@@ -29,6 +29,7 @@ class ResultCache:
                     checker.inputs.model_dump_json(), str(checker.context.warn_days))
         self.base = cache.key("results", checker.rules.fingerprint, *settings)
         self.max_bytes = checker.inputs.max_file_mb * MB
+        self.table = cache.Table("results")  # an entry: the hash of what it depends on, a newline, the JSON result
 
     def check_found(self, item: Found) -> DocumentResult | NotChecked:
         if not isinstance(item, Path):
@@ -40,12 +41,18 @@ class ResultCache:
         except OSError:
             return self.checker.check_found(item)
         entry = cache.key(self.base, str(item), data)
-        hit = cache.get("results", entry)
-        if hit is not None and hit[1] == self._depends(hit[0]):
-            return hit[0]
+        hit = self.table.get(entry)
+        if hit is not None:
+            depends, _, text = hit.partition("\n")
+            try:
+                result = DocumentResult.model_validate_json(text)
+            except ValueError:  # an entry from a damaged table: check the file again
+                result = None
+            if result is not None and depends == self._depends(result):
+                return result
         result = self.checker.check_found(item)
         if isinstance(result, DocumentResult) and result.error is None:
-            cache.put("results", entry, (result, self._depends(result)))
+            self.table.put(entry, f"{self._depends(result)}\n{result.model_dump_json()}")
         return result
 
     def _depends(self, result: DocumentResult) -> str:

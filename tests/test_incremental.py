@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+from pathlib import Path
 
 from compliance import Agreement, Checker
 from compliance.incremental import ResultCache
@@ -49,3 +51,37 @@ def test_editing_a_file_or_an_agreement_rechecks_only_what_it_affects(tmp_path, 
     aa = next(r for r in results if r.path.endswith("aa-subscribed.txt"))
     assert aa.verdict == "allow"
     assert json.loads(aa.model_dump_json())["reasons"][0]["rule"] == "policy.agreement-covers"
+
+
+def _forged(table: Path, verdict: str = "allow") -> None:
+    """Rewrite every cached result as if it said ``verdict``."""
+    db = sqlite3.connect(table)
+    rows = db.execute("SELECT key, value FROM entries").fetchall()
+    for key, value in rows:
+        depends, _, text = value.partition("\n")
+        doc = json.loads(text)
+        doc["verdict"] = verdict
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (f"{depends}\n{json.dumps(doc)}", key))
+    db.commit()
+    db.close()
+
+
+def test_a_damaged_cache_entry_is_checked_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    path = CONTENT / "ilkha-legal-warning.txt"
+    fresh = ResultCache(Checker()).check_found(path)
+    db = sqlite3.connect(tmp_path / "cache" / "results" / "table.sqlite3")
+    db.execute("UPDATE entries SET value = value || 'not json'")
+    db.commit()
+    db.close()
+    assert ResultCache(Checker()).check_found(path) == fresh
+
+
+def test_a_results_table_others_can_write_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    path = CONTENT / "ilkha-legal-warning.txt"
+    assert ResultCache(Checker()).check_found(path).verdict == "deny"
+    _forged(tmp_path / "cache" / "results" / "table.sqlite3")
+    assert ResultCache(Checker()).check_found(path).verdict == "allow"  # the forgery is read from a private folder
+    (tmp_path / "cache" / "results").chmod(0o777)
+    assert ResultCache(Checker()).check_found(path).verdict == "deny"
