@@ -18,6 +18,17 @@ def test_fold_keeps_length_and_merges_turkish_i():
     assert fold("İlke Haber Ajansı") == fold("Ilke Haber Ajansi")
 
 
+def test_fold_folds_each_character_once_whatever_else_the_text_holds():
+    """Every folding character, beside the character it folds to, folds as it would alone."""
+    from compliance.text import _TABLE
+
+    for code, folded in _TABLE.items():
+        ch = chr(code)
+        text = f"{ch} {folded} {folded.upper()} {ch}"
+        assert fold(text) == f"{fold(ch)} {fold(folded)} {fold(folded.upper())} {fold(ch)}", ch
+    assert fold("ǿ ø ئ ي") == "ø o ي ی"  # once: ǿ loses its accent, not its stroke too
+
+
 def test_lower_keeps_length_for_every_character_fold_leaves_alone():
     from compliance.text import _TABLE
 
