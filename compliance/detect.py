@@ -128,10 +128,11 @@ def detect(doc: Document, rs: RuleSet) -> Detection:
 
 def _prefilter(doc: Document, folded: str, rs: RuleSet) -> _Hits:
     hits = _Hits()
-    if rs.automaton is not None and len(rs.automaton):
+    if rs.automaton is not None:
         # Offsets in the word view are one more than in the text (its leading pad).
-        for last, (n, lead, trail, anchors) in rs.automaton.iter(word_view(folded)):
-            _hit(doc, hits, last - n + lead, last - trail, anchors)
+        for key, start, end in rs.automaton.find_matches_as_indexes(word_view(folded), overlapping=True):
+            lead, trail, anchors = rs.word_anchors[key]
+            _hit(doc, hits, start - 1 + lead, end - 1 - trail, anchors)
     for key, anchors in rs.symbol_anchors:
         i = folded.find(key)
         while i != -1:

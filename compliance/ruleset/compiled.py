@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import ahocorasick
+import ahocorasick_rs
 import regex
 
 from .. import cache
@@ -46,6 +46,7 @@ _PLACEHOLDER = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_]\w*)\}")  # not \p{Lu}
 NOTICE_GROUPS = {"holder", "license"}
 MESSAGE_FIELDS = {"source", "name", "quote", "tag", "expires", "starts", "license",
                   "credit", "contact", "agreement", "holder", "url", "count"}
+DFA_MAX_KEYS = 5000  # prefilter keys up to which the automaton is a DFA (built-in rules: about 1,000)
 REGEX_TIMEOUT = 1.0  # seconds per rule call; a runaway pattern is reported, not waited on
 
 
@@ -84,7 +85,9 @@ class RuleSet:
     terms_of_notice: dict[str, Terms] = field(default_factory=dict)  # notice rule id -> the terms it implies
     aliases: dict[str, list[str]] = field(default_factory=dict)
     scopes: list[tuple[str, regex.Pattern[str]]] = field(default_factory=list)
-    automaton: ahocorasick.Automaton | None = None  # over ``text.word_view``: whole words only
+    automaton: ahocorasick_rs.AhoCorasick | None = None  # over ``text.word_view``: whole words only
+    word_anchors: list[tuple[int, int, tuple[Anchor, ...]]] = field(default_factory=list)  # per automaton key:
+    # the padding added before and after it (see ``text.word_key``) and what it anchors
     symbol_anchors: list[tuple[str, tuple[Anchor, ...]]] = field(default_factory=list)
     fingerprint: str = ""
 
@@ -193,12 +196,11 @@ class RuleSet:
                 self.symbol_anchors.append((key, tuple(values)))
             else:
                 words.setdefault(padded[0], (padded[1], padded[2], []))[2].extend(values)
-        auto = ahocorasick.Automaton()
-        for key, (lead, trail, values) in words.items():
-            auto.add_word(key, (len(key), lead, trail, tuple(values)))
+        self.word_anchors = [(lead, trail, tuple(values)) for lead, trail, values in words.values()]
         if words:
-            auto.make_automaton()
-        self.automaton = auto
+            # A DFA runs several times faster; past a few thousand keys it takes too much memory to build.
+            dfa = ahocorasick_rs.Implementation.DFA if len(words) <= DFA_MAX_KEYS else None
+            self.automaton = ahocorasick_rs.AhoCorasick(list(words), implementation=dfa)
 
     # -- lookups ----------------------------------------------------------
     def resolve(self, text: str) -> list[str]:
