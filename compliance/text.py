@@ -66,8 +66,7 @@ def norm_name(name: str) -> str:
 
 # Anything that is not part of a word becomes a space in the prefilter's view of the text, so
 # anchors padded with spaces only match whole words (see ``word_view`` and ``word_key``).
-_WORD_BREAK = regex.compile(r"[^\p{L}\p{N}\p{M}]")
-_WORD_BREAK_NOT_SPACE = regex.compile(r"[^\p{L}\p{N}\p{M} ]")  # spaces stay: 3x faster on prose
+_WORD_BREAK = regex.compile(r"[^\p{L}\p{N}\p{M} ]")  # spaces stay as they are: 3x faster on prose
 
 
 def unspaced(ch: str) -> bool:
@@ -84,14 +83,14 @@ def word_view(folded: str) -> str:
     """``folded`` with every non-word character as a space, padded by one space at each end."""
     if folded.isascii():
         return " " + folded.encode("ascii").translate(_ASCII_WORDS).decode("ascii") + " "
-    return " " + _WORD_BREAK_NOT_SPACE.sub(" ", folded) + " "
+    return " " + _WORD_BREAK.sub(" ", folded) + " "
 
 
 def word_key(key: str) -> tuple[str, int, int] | None:
     """An anchor as it must appear in ``word_view``: word edges padded with a space (scripts written
     without spaces excepted), and how much padding was added at each end. None for a key of
     symbols only (``©``), which has no word to anchor on."""
-    norm = _WORD_BREAK.sub(" ", key)
+    norm = word_view(key)[1:-1]
     if not norm.strip():
         return None
     lead = 0 if norm[0] == " " or unspaced(norm[0]) else 1
