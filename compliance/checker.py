@@ -127,16 +127,19 @@ class Checker:
     @property
     def context(self) -> Context:
         """What decisions depend on besides the document: rules, agreements and the day."""
-        return self._context if self._as_of is not None else replace(self._context, as_of=date.today())
+        if self._as_of is None and self._context.as_of != (today := date.today()):
+            self._context = replace(self._context, as_of=today)  # a long-running service sees the day change
+        return self._context
 
     def check_document(self, doc: Document) -> DocumentResult:
         """The decision in the house credit style, with the editors' waivers applied after it."""
         result = self._decide(doc)
         try:
-            styled = [d.model_copy(update={"text": self.credit_style.format(credit=d.text)})
-                      if d.type == "attribute" else d for d in result.duties]
-            return apply_waivers(result.model_copy(update={"duties": styled}), doc, self.waivers, self.rules,
-                                 self.context.as_of)
+            if self.credit_style != "{credit}":
+                result = result.model_copy(update={"duties": [
+                    d.model_copy(update={"text": self.credit_style.format(credit=d.text)}) if d.type == "attribute"
+                    else d for d in result.duties]})
+            return apply_waivers(result, doc, self.waivers, self.rules, self.context.as_of)
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going
             return failed(doc.path, "internal-error", internal_error("waivers", exc))
 
