@@ -10,6 +10,7 @@ import functools
 import hashlib
 import os
 import pickle
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -130,3 +131,61 @@ class Table:
             return db
         except (OSError, sqlite3.Error):
             return None
+
+
+class Bundles:
+    """Sets of files kept together under one key (the reports a run rendered), the newest few only."""
+
+    def __init__(self, kind: str, keep: int = 3):
+        self.kind, self.keep = kind, keep
+
+    def get(self, key: str) -> list[Path] | None:
+        """The files of a complete bundle, or None."""
+        folder = self._folder()
+        if folder is None or not (folder / key / _COMPLETE).is_file():
+            return None
+        os.utime(folder / key)  # recently used: kept longest
+        return sorted(p for p in (folder / key).iterdir() if p.name != _COMPLETE)
+
+    def put(self, key: str, files: list[Path]) -> None:
+        """Copies of ``files`` (by name) as one bundle; a bundle is only ever seen complete."""
+        folder = self._folder(create=True)
+        if folder is None or (folder / key).exists():
+            return
+        try:
+            staging = Path(tempfile.mkdtemp(dir=folder, prefix=".new-"))
+        except OSError:
+            return
+        try:
+            for path in files:
+                shutil.copyfile(path, staging / path.name)
+            (staging / _COMPLETE).touch()
+            os.replace(staging, folder / key)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        bundles = sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=_mtime)
+        for old in bundles[:-self.keep]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _folder(self, create: bool = False) -> Path | None:
+        root = cache_dir()
+        if root is None:
+            return None
+        folder = root / self.kind
+        try:
+            if create:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            return None
+        return folder if _trusted(folder) else None
+
+
+_COMPLETE = ".complete"
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed by another run meanwhile
+        return 0.0
