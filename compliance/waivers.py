@@ -189,11 +189,17 @@ def unused_waivers(waivers: Waivers, documents: Iterable[DocumentResult]) -> lis
     so such a waiver is not reported; one that covers no file at all always is.
     """
     docs = list(documents)
-    used = {(w.waiver.file, w.waiver.line) for d in docs for w in d.waived}
+    return unused_in_run(waivers, {(w.waiver.file, w.waiver.line) for d in docs for w in d.waived},
+                         [d.path for d in docs])
+
+
+def unused_in_run(waivers: Waivers, used: set[tuple[str, int | None]], paths: Iterable[str]) -> list[Waiver]:
+    """``unused_waivers`` from what a run keeps of its documents: the waivers (file, line) that set a reason
+    aside, and the paths checked."""
     idle = [w for w in waivers.entries if (w.file, w.line) not in used]
     if not idle:
         return []
-    checked = {os.path.abspath(d.path) for d in docs}
+    checked = {os.path.abspath(p) for p in paths}
     covered = _files_covered(waivers, idle)
     return [w for w in idle if covered[(w.file, w.line)] <= checked]
 

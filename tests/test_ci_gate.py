@@ -191,6 +191,9 @@ def test_waivers_are_reported_as_waived_and_unused_ones_are_listed(runner, repo)
         "policy.subscription-default", "deny", "Legal desk")
     assert report["summary"]["waived"] == 2
     assert [w["line"] for w in report["unused_waivers"]] == [6, 10]
+    # An audit spools its documents to disk; its report.json is the same report, waivers included.
+    assert runner.invoke(main, ["audit", "articles", "--as-of", "2026-01-10", "-o", "out"]).exit_code == 0
+    assert json.loads((repo / "out" / "report.json").read_text()) == report
 
 
 def test_a_partial_run_reports_only_waivers_it_can_judge(runner, repo):

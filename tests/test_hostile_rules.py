@@ -72,7 +72,7 @@ def test_lint_warns_about_nested_unbounded_repetition(tmp_path):
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     "{{ cycler.__init__.__globals__.os.system('touch pwned') }}",
     "{{ report.__class__.__init__.__globals__ }}",
-    "{% set _ = report.documents.append(1) %}changed",
+    "{% set _ = report.not_checked.append(1) %}changed",
 ])
 def test_a_template_reaching_for_python_internals_fails_and_writes_nothing(content, tmp_path, monkeypatch, source):
     monkeypatch.chdir(tmp_path)

@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import click
 from click.core import ParameterSource
 
+from ..checker import Checker
+from ..config import Config
 from ..engines.local import check_many
 from ..incremental import ResultCache
 from ..errors import UserError
 from ..models import DocumentResult, NotChecked
 from ..paths import collect
 from ..report.render import write_reports
+from ..report.spool import Spool, SpooledReport
 from ..report.text import summary_line
 from .common import EXIT_INTERRUPTED, build, cache_option, checker_options, exit_code, jobs_option, user_errors
 
@@ -35,33 +39,41 @@ def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, cache: bool, engine
     if click.get_current_context().get_parameter_source("out_dir") is ParameterSource.DEFAULT:
         _refuse_inside(out_dir, paths)
     checker, config = build(config_path, extra_rules, as_of)
-    results: list[DocumentResult | NotChecked] = []
-    try:
-        if engine == "dask":
-            from ..engines import dask as dask_engine
+    with Spool() as spool:
+        try:
+            for result in _results(checker, config, paths, out_dir, jobs, cache, engine, scheduler):
+                spool.add(result)
+        except KeyboardInterrupt:
+            click.echo(f"compliance: interrupted after checking {summary_line(spool.summary())}; "
+                       f"no report written, {out_dir} is as it was", err=True)
+            raise SystemExit(EXIT_INTERRUPTED) from None
+        report = spool.report(checker.waivers)
+        written = _write(report, checker, out_dir, template_dir)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(summary_line(report.summary))
+    raise SystemExit(exit_code(report.index, fail_on or config.fail_on))
 
-            results = dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
-        else:
-            runner = ResultCache(checker) if cache else checker
-            for result in check_many(runner, collect(paths, checker.select, exclude=[out_dir]), jobs):
-                results.append(result)
-    except KeyboardInterrupt:
-        click.echo(f"compliance: interrupted after checking {summary_line(checker.report(results))}; "
-                   f"no report written, {out_dir} is as it was", err=True)
-        raise SystemExit(EXIT_INTERRUPTED) from None
-    report = checker.report(results)
+
+def _results(checker: Checker, config: Config, paths: tuple[Path, ...], out_dir: Path, jobs: int, cache: bool,
+             engine: str, scheduler: str | None) -> Iterator[DocumentResult | NotChecked]:
+    if engine == "dask":
+        from ..engines import dask as dask_engine
+
+        return dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
+    runner = ResultCache(checker) if cache else checker
+    return check_many(runner, collect(paths, checker.select, exclude=[out_dir]), jobs)
+
+
+def _write(report: SpooledReport, checker: Checker, out_dir: Path, template_dir: Path | None) -> list[Path]:
     try:
-        written = write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
+        return write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
     except KeyboardInterrupt:
         click.echo(f"compliance: interrupted while writing reports; each report in {out_dir} is whole, "
                    f"from this run or the one before", err=True)
         raise SystemExit(EXIT_INTERRUPTED) from None
     except OSError as exc:
         raise UserError(f"cannot write report: {exc.strerror or exc}", exc.filename or str(out_dir)) from None
-    for path in written:
-        click.echo(f"wrote {path}", err=True)
-    click.echo(summary_line(report))
-    raise SystemExit(exit_code(report, fail_on or config.fail_on))
 
 
 def _refuse_inside(out_dir: Path, paths: tuple[Path, ...]) -> None:

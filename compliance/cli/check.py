@@ -63,7 +63,7 @@ def check(paths: tuple[str, ...], fmt: str | None, rev: str | None, stdin_filena
         failing = [d for d in report.documents if d.error or fails(d, config.fail_on)]
         shown = report.model_copy(update={"documents": failing, "unused_waivers": []})
     out.result(FORMATS[fmt](shown, FormatOptions(checker.rules, config.fail_on)), styled=fmt == "text")
-    raise SystemExit(exit_code(report, config.fail_on))
+    raise SystemExit(exit_code(report.documents, config.fail_on))
 
 
 def check_stdin(checker: Checker, name: str | None) -> DocumentResult:

@@ -7,7 +7,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import click
 
@@ -15,7 +15,8 @@ from ..checker import Checker
 from ..config import Config, Origin, discover, load_config
 from ..engines.local import default_jobs
 from ..errors import UserError
-from ..models import VERDICT_RANK, DocumentResult, Report
+from ..models import VERDICT_RANK, DocumentResult
+from ..report.spool import Entry
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C; never 1, which would read as a decision
@@ -109,14 +110,15 @@ def build(config_path: Path | None, extra_rules: tuple[Path, ...], as_of: Any,
     return Checker.from_config(config), config
 
 
-def fails(doc: DocumentResult, fail_on: str) -> bool:
+def fails(doc: DocumentResult | Entry, fail_on: str) -> bool:
     return VERDICT_RANK[doc.verdict] >= VERDICT_RANK[fail_on]
 
 
-def exit_code(report: Report, fail_on: str) -> int:
-    if any(d.error for d in report.documents):
+def exit_code(documents: Sequence[DocumentResult | Entry], fail_on: str) -> int:
+    """The run's exit code from its documents (or an audit's index of them)."""
+    if any(d.error for d in documents):
         return EXIT_UNREADABLE
-    return EXIT_FAIL if any(fails(d, fail_on) for d in report.documents) else EXIT_OK
+    return EXIT_FAIL if any(fails(d, fail_on) for d in documents) else EXIT_OK
 
 
 # -- output ----------------------------------------------------------------

@@ -9,6 +9,7 @@ built from the shard files, in a stable order.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -97,8 +98,8 @@ def _jsonl_results(checker: Checker, path: str) -> Iterator[DocumentResult]:
 
 
 def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | None,
-        scheduler: str | None = None, workers: int = 2) -> list[DocumentResult | NotChecked]:
-    """Run every shard not already done, then merge all shard results."""
+        scheduler: str | None = None, workers: int = 2) -> Iterator[DocumentResult | NotChecked]:
+    """Run every shard not already done; the results are then read from the shard files as they are taken."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -115,12 +116,10 @@ def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | Non
     with client:
         futures = client.map(run_shard, shards, out=str(shard_dir), config=config, as_of=as_of, pure=False)
         outputs = client.gather(futures)
-    return [*merge(outputs), *map(checker.check_found, others)]
+    return itertools.chain(merge(outputs), map(checker.check_found, others))
 
 
-def merge(outputs: Iterable[str]) -> list[DocumentResult]:
-    docs = []
+def merge(outputs: Iterable[str]) -> Iterator[DocumentResult]:
     for path in outputs:
         with open(path, encoding="utf-8") as fh:
-            docs.extend(DocumentResult.model_validate_json(line) for line in fh if line.strip())
-    return docs
+            yield from (DocumentResult.model_validate_json(line) for line in fh if line.strip())

@@ -7,7 +7,9 @@ under that notice's holder, or under the kind of notice when it names none.
 """
 from __future__ import annotations
 
-from ..models import DocumentResult, Duty, Model, Report
+from typing import Any
+
+from .spool import SpooledReport
 
 ATTRIBUTION_SCHEMA = "compliance-attribution/1"
 UNREGISTERED = {
@@ -18,52 +20,35 @@ UNREGISTERED = {
 }
 
 
-class SourceCredit(Model):
-    source: str | None  # the registry id; None for material credited from its own notice
-    name: str
-    credit: str
-    license: str | None = None
-    license_url: str | None = None
-    link: str | None = None  # where the credit must link to, when the source asks for a link
-    documents: list[str]
-
-
-class DocumentCredits(Model):
-    path: str
-    verdict: str
-    credits: list[str]  # the exact lines to print with the article
-
-
-class Attribution(Model):
-    schema_version: str = ATTRIBUTION_SCHEMA
-    sources: list[SourceCredit]
-    documents: list[DocumentCredits]
-    not_covered: list[str]  # documents not allowed: no credit makes them publishable
-
-
-def build_attribution(report: Report) -> Attribution:
+def build_attribution(report: SpooledReport) -> dict[str, Any]:
+    """The credits owed, as templates receive them: ``schema_version``, ``sources`` (one entry per credit
+    line: ``source``, ``name``, ``credit``, ``license``, ``license_url``, ``link``, ``documents``),
+    ``documents`` (``path``, ``verdict``, ``credits``) and ``not_covered``. Only the allowed documents
+    are read back from the spool."""
     groups: dict[tuple[str | None, str, str | None], dict] = {}
     documents, not_covered = [], []
-    for doc in report.documents:
-        if doc.verdict != "allow":
-            not_covered.append(doc.path)
+    for entry in report.index:
+        if entry.verdict != "allow":
+            not_covered.append(entry.path)
             continue
+        doc = report.document(entry)
         lines = []
-        for sid, duties in _by_source(doc.duties).items():
+        for sid, duties in _by_source(doc["duties"]).items():
             if "attribute" not in duties:
                 continue
             credit = duties["attribute"]
             spdx, _, url = duties.get("link_license", "").partition(" ")
-            entry = groups.setdefault((sid, credit, spdx or None), {
+            group = groups.setdefault((sid, credit, spdx or None), {
                 "source": sid, "name": _name(doc, sid), "credit": credit, "license": spdx or None,
                 "license_url": url or None, "link": duties.get("link_source"), "documents": []})
-            entry["documents"].append(doc.path)
-            lines.append(credit_line(entry))
+            group["documents"].append(entry.path)
+            lines.append(credit_line(group))
             if "keep_notice" in duties:
                 lines.append(duties["keep_notice"])
-        documents.append(DocumentCredits(path=doc.path, verdict=doc.verdict, credits=lines))
-    sources = sorted(groups.values(), key=lambda e: (e["name"].lower(), e["credit"], e["license"] or ""))
-    return Attribution(sources=[SourceCredit(**e) for e in sources], documents=documents, not_covered=not_covered)
+        documents.append({"path": entry.path, "verdict": entry.verdict, "credits": lines})
+    sources = sorted(groups.values(), key=lambda g: (g["name"].lower(), g["credit"], g["license"] or ""))
+    return {"schema_version": ATTRIBUTION_SCHEMA, "sources": sources, "documents": documents,
+            "not_covered": not_covered}
 
 
 def credit_line(entry: dict) -> str:
@@ -78,17 +63,17 @@ def credit_line(entry: dict) -> str:
     return line
 
 
-def _by_source(duties: list[Duty]) -> dict[str | None, dict[str, str]]:
+def _by_source(duties: list[dict]) -> dict[str | None, dict[str, str]]:
     out: dict[str | None, dict[str, str]] = {}
     for d in duties:
-        out.setdefault(d.source, {}).setdefault(d.type, d.text)
+        out.setdefault(d["source"], {}).setdefault(d["type"], d["text"])
     return out
 
 
-def _name(doc: DocumentResult, sid: str | None) -> str:
+def _name(doc: dict, sid: str | None) -> str:
     if sid is not None:
-        return next((s.name for s in doc.sources if s.id == sid), sid)
-    notice = next((n for n in doc.notices if n.source is None and n.type in UNREGISTERED), None)
+        return next((s["name"] for s in doc["sources"] if s["id"] == sid), sid)
+    notice = next((n for n in doc["notices"] if n["source"] is None and n["type"] in UNREGISTERED), None)
     if notice is None:
         return "Material credited as its notice asks"
-    return notice.holder or UNREGISTERED[notice.type]
+    return notice["holder"] or UNREGISTERED[notice["type"]]

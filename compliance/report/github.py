@@ -16,7 +16,7 @@ COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 def render(report: Report, options: FormatOptions) -> str:
     lines = [_annotation(i) for i in issues(report, options)]
-    lines.append(summary_line(report))
+    lines.append(summary_line(report.summary))
     return "\n".join(lines) + "\n"
 
 

@@ -7,12 +7,14 @@ and runs in jinja2's sandbox; HTML templates escape everything they print.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import itertools
 import os
 import re
 import secrets
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -20,8 +22,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .. import __version__
 from ..decide import agreement_status
 from ..errors import UserError
-from ..models import VERDICT_RANK, Report
+from ..models import VERDICT_RANK
 from .attribution import build_attribution
+from .spool import Entry, SpooledReport
 
 if TYPE_CHECKING:
     from ..checker import Checker
@@ -36,6 +39,8 @@ REPORTS = {
     "ATTRIBUTION.txt": "attribution.txt.j2",
 }
 NO_SOURCE = ("none", "No agency source")
+# A template yields hundreds of pieces per document, each too small to write alone.
+PIECES_PER_WRITE = 4096
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
@@ -55,18 +60,18 @@ def environment(template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     return env
 
 
-def template_data(report: Report, checker: Checker) -> dict:
+def template_data(report: SpooledReport, checker: Checker) -> dict:
     """The documented, versioned data every template receives (``compliance-templates/1``)."""
     ctx = checker.context
-    seen = sorted({s.id for doc in report.documents for s in doc.sources})
+    seen = sorted({sid for entry in report.index for sid, _ in entry.sources})
     return {
         "schema": TEMPLATE_SCHEMA,
         "tool": {"name": "news-compliance", "version": __version__},
         "as_of": ctx.as_of.isoformat(),
-        "report": report.model_dump(mode="json", by_alias=True),
-        "attribution": build_attribution(report).model_dump(mode="json"),
+        "report": report.data(),
+        "attribution": build_attribution(report),
         "sources": {sid: _source(checker, sid) for sid in seen},
-        "by_source": by_source(report),
+        "by_source": by_source(report.index),
         "rules": {p.id: {"verdict": p.verdict, "description": p.description} for p in ctx.rules.policies},
     }
 
@@ -83,31 +88,32 @@ def _source(checker: Checker, sid: str) -> dict:
             "contact": src.contact or src.url, "agreement": held}
 
 
-def by_source(report: Report) -> list[dict]:
+def by_source(index: list[Entry]) -> list[dict]:
     """Documents and verdicts per source, most documents first; documents without one count under "none"."""
     rows: dict[str, dict] = {}
-    for doc in report.documents:
-        for sid, name in [(s.id, s.name) for s in doc.sources] or [NO_SOURCE]:
+    for entry in index:
+        for sid, name in entry.sources or [NO_SOURCE]:
             row = rows.setdefault(sid, {"id": sid, "name": name, "documents": 0, **dict.fromkeys(VERDICT_RANK, 0)})
             row["documents"] += 1
-            row[doc.verdict] += 1
+            row[entry.verdict] += 1
     return sorted(rows.values(), key=lambda r: (r["id"] == NO_SOURCE[0], -r["documents"], r["name"].lower()))
 
 
-def write_reports(report: Report, checker: Checker, out_dir: Path, template_dirs: Iterable[Path] = ()) -> list[Path]:
+def write_reports(report: SpooledReport, checker: Checker, out_dir: Path,
+                  template_dirs: Iterable[Path] = ()) -> list[Path]:
+    """report.json and the templated reports, each streamed to disk as it is rendered (see ``write_all``)."""
     env = environment(template_dirs)
     data = template_data(report, checker)
-    # Render every report before writing any, so a broken template leaves no half-written set.
-    texts = {"report.json": report.to_json() + "\n",
-             **{name: render_template(env, template, data) for name, template in REPORTS.items()}}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return [write_atomic(out_dir / name, text) for name, text in texts.items()]
+    return write_all(out_dir, {"report.json": report.json_chunks(),
+                               **{name: render_template(env, template, data) for name, template in REPORTS.items()}})
 
 
-def render_template(env: jinja2.Environment, name: str, data: dict) -> str:
-    """Render one template; a broken one is a user error naming its file and line."""
+def render_template(env: jinja2.Environment, name: str, data: dict) -> Iterator[str]:
+    """Render one template a stretch at a time; a broken one is a user error naming its file and line."""
     try:
-        return env.get_template(name).render(**data)
+        pieces = env.get_template(name).generate(**data)
+        while stretch := list(itertools.islice(pieces, PIECES_PER_WRITE)):
+            yield "".join(stretch)
     except jinja2.TemplateSyntaxError as exc:
         raise UserError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
     except Exception as exc:  # noqa: BLE001 - anything a template does wrong (1/0 included) is the template's error
@@ -146,21 +152,48 @@ def csp_hash(script: object) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(str(script).encode("utf-8")).digest()).decode("ascii")
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Write to a temporary file beside ``path`` and rename it into place.
+def write_all(out_dir: Path, files: dict[str, Iterable[str]]) -> list[Path]:
+    """Write each file's text (in pieces) to a temporary file in ``out_dir``, then rename them all into place.
 
-    Interrupted at any point, ``path`` is either as it was or wholly new. The file
-    gets the usual permissions (the umask applies), unlike ``tempfile``'s private ones.
+    A failure while writing (a broken template, a full disk, Ctrl-C) changes no file and removes the
+    folders it made; interrupted while renaming, each file is whole, from this run or the one before.
+    """
+    made = list(itertools.takewhile(lambda d: not d.exists(), [out_dir, *out_dir.parents]))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, chunks in files.items():
+            staged.append((_staged(out_dir / name, chunks), out_dir / name))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        for folder in made:  # deepest first; one that holds a renamed file stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return [path for _, path in staged]
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Interrupted at any point, ``path`` is either as it was or wholly new."""
+    return write_all(path.parent, {path.name: [text]})[0]
+
+
+def _staged(path: Path, chunks: Iterable[str]) -> Path:
+    """``chunks`` written to a new temporary file beside ``path`` and synced to disk; nothing left on failure.
+
+    The file gets the usual permissions (the umask applies), unlike ``tempfile``'s private ones.
     """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.writelines(chunks)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return path
+    return tmp

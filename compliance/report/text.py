@@ -1,7 +1,7 @@
 """Terminal output: ``path:line:col: verdict [rule] message`` per reason, then one summary line."""
 from __future__ import annotations
 
-from ..models import DocumentResult, Reason, Report, WaivedReason
+from ..models import DocumentResult, Reason, Report, Summary, WaivedReason
 from .options import FormatOptions
 
 
@@ -10,7 +10,7 @@ def render(report: Report, options: FormatOptions) -> str:
     lines.extend(f"{n.path}: not checked ({n.type}): {n.reason}" for n in report.not_checked)
     lines += [f"{w.file}:{w.line}: warning [waiver-unused] waiver for {w.rule} on '{w.path}' waived nothing "
               f"in this run; remove it" for w in report.unused_waivers]
-    lines.append(summary_line(report))
+    lines.append(summary_line(report.summary))
     return "\n".join(lines) + "\n"
 
 
@@ -36,8 +36,7 @@ def _waiver(w: WaivedReason) -> str:
     return f"was {w.verdict}; waiver at {w.waiver.file}:{w.waiver.line}{by}: {w.waiver.reason}"
 
 
-def summary_line(report: Report) -> str:
-    s = report.summary
+def summary_line(s: Summary) -> str:
     waived = f", {s.waived} waived" if s.waived else ""
     not_checked = f"; {s.not_checked} files not checked" if s.not_checked else ""
     return f"{s.documents} documents: {s.allow} allow, {s.review} review, {s.deny} deny{waived}{not_checked}"
