@@ -46,7 +46,9 @@ def peak(tmp_path: Path, files: int) -> int:
 
 
 def test_peak_memory_grows_only_by_a_small_index_entry_per_document(tmp_path):
-    small, large = 20, 80
+    small, large = 10, 40
     audit(tmp_path, 3)  # imports and caches what any audit needs, outside the measure
-    growth = peak(tmp_path, large) - peak(tmp_path, small)
+    # The smaller of two rounds: a one-off allocation (a pattern compiled on first use, a cache growing
+    # its table) may land in either audit once, never in both rounds.
+    growth = min(peak(tmp_path / str(n), large) - peak(tmp_path / str(n), small) for n in range(2))
     assert growth / (large - small) < BYTES_PER_DOCUMENT, f"{growth / (large - small):.0f} bytes per document"
