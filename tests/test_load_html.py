@@ -129,3 +129,19 @@ def test_folder_audit_picks_up_pages_exports_and_feeds(runner, tmp_path):
 def test_text_report_points_at_the_html_line(runner):
     result = runner.invoke(main, ["check", str(AGENCY_PAGE)])
     assert f"{AGENCY_PAGE}:32:111: deny [policy.subscription-default]" in result.output
+
+
+def test_the_report_is_the_same_whatever_the_hash_seed():
+    """Metadata read from a page comes in the page's order, never a set's (which changes per process)."""
+    import os
+    import subprocess
+    import sys
+
+    def report(seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        return subprocess.run([sys.executable, "-m", "compliance", "check", "--format", "json", "--no-cache",
+                               str(FIXTURES)], capture_output=True, text=True, env=env).stdout
+
+    first = report("1")
+    assert '"rule": "metadata.photo_credit"' in first
+    assert all(report(seed) == first for seed in ("2", "3"))

@@ -231,3 +231,24 @@ def test_agreements_show_as_warnings_or_remedies(runner, tmp_path, expires, as_o
     assert expected in html
     if "warning" in expected:
         assert "expires on 2026-12-10 (9 days)" in html and "valid until 2026-12-10" in html
+
+
+def test_the_html_report_has_a_label_for_every_kind_of_finding_and_notice():
+    """A finding of a kind the labels miss would stop the HTML report with a template error."""
+    from typing import get_args
+
+    from compliance.models import FindingKind, NoticeType
+    from compliance.report.render import environment
+
+    macros = environment().get_template("_macros.html.j2").module
+    assert set(get_args(FindingKind)) <= set(macros.FINDING_LABEL)
+    assert set(get_args(NoticeType)) <= set(macros.NOTICE_LABEL)
+
+
+def test_a_metadata_conflict_shows_in_the_html_report(runner, tmp_path):
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"title": "Talks", "body": "ANKARA (AA) - Talks began on Monday.",
+                                  "source": "AFP"}), encoding="utf-8")
+    result = runner.invoke(main, ["audit", str(export), "-o", str(tmp_path / "out")])
+    assert result.exit_code in (0, 1), result.output
+    assert "metadata that contradicts the text" in (tmp_path / "out" / "permission.html").read_text("utf-8")

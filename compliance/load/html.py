@@ -117,7 +117,7 @@ class PageMetadata(MetadataReader):
             prefix = _subject(obj)
             if prefix is None:
                 continue
-            for prop in PROPERTIES_OF[prefix] & obj.keys():
+            for prop in (p for p in obj if p in PROPERTIES_OF[prefix]):  # the page's order, not a set's
                 for value in _names(obj[prop]):
                     self.add(prefix + SCHEMA[prop], value, script)
             if prefix == "":
