@@ -10,12 +10,14 @@ invalidates exactly what it affects.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from . import cache
 from .checker import Checker
 from .models import DocumentResult, NotChecked
 from .paths import Found
+from .report.spool import Spooled
 
 MB = 1 << 20
 
@@ -23,15 +25,20 @@ MB = 1 << 20
 class ResultCache:
     """Wraps a ``Checker``: same results, from the cache when the inputs are the same."""
 
-    def __init__(self, checker: Checker):
+    def __init__(self, checker: Checker, spooled: bool = False):
+        """``spooled``: give results in the form an audit's spool takes (``Spooled``), which a cached
+        result already has; else as ``DocumentResult``."""
         self.checker = checker
+        self.spooled = spooled
         settings = (repr(checker.waivers), repr(checker.select), checker.credit_style,
                     checker.inputs.model_dump_json(), str(checker.context.warn_days))
         self.base = cache.key("results", checker.rules.fingerprint, *settings)
         self.max_bytes = checker.inputs.max_file_mb * MB
-        self.table = cache.Table("results")  # an entry: the hash of what it depends on, a newline, the JSON result
+        # An entry, by line: the hash of the agreements it rests on, the hash of the rest, the fields of the
+        # document (``Spooled``) but its text, then its text.
+        self.table = cache.Table("results")
 
-    def check_found(self, item: Found) -> DocumentResult | NotChecked:
+    def check_found(self, item: Found) -> DocumentResult | NotChecked | Spooled:
         if not isinstance(item, Path):
             return self.checker.check_found(item)
         try:
@@ -41,24 +48,35 @@ class ResultCache:
         except OSError:
             return self.checker.check_found(item)
         entry = cache.key(self.base, str(item), data)
-        hit = self.table.get(entry)
+        hit = self._cached(entry)
         if hit is not None:
-            depends, _, text = hit.partition("\n")
-            try:
-                result = DocumentResult.model_validate_json(text)
-            except ValueError:  # an entry from a damaged table: check the file again
-                result = None
-            if result is not None and depends == self._depends(result):
-                return result
+            return hit if self.spooled else DocumentResult.model_validate_json(hit.text)
         result = self.checker.check_found(item)
-        if isinstance(result, DocumentResult) and result.error is None:
-            self.table.put(entry, f"{self._depends(result)}\n{result.model_dump_json()}")
-        return result
+        if not isinstance(result, DocumentResult) or result.error is not None:
+            return result
+        doc = Spooled.of(result)
+        stored = f"{json.dumps(doc[:-1])}\n{doc.text}"  # the document's JSON as it is, not escaped again
+        self.table.put(entry, f"{self._depends(doc)}\n{_digest(stored)}\n{stored}")
+        return doc if self.spooled else result
 
-    def _depends(self, result: DocumentResult) -> str:
+    def _cached(self, entry: str) -> Spooled | None:
+        """The entry's document, if the table holds it whole and the agreements it rests on are unchanged."""
+        parts = (self.table.get(entry) or "").split("\n", 2)
+        if len(parts) != 3 or parts[1] != _digest(parts[2]):  # none, or damaged: check the file again
+            return None
+        depends, _, stored = parts
+        fields, _, text = stored.partition("\n")
+        doc = Spooled(*json.loads(fields), text)
+        return doc if depends == self._depends(doc) else None
+
+    def _depends(self, doc: Spooled) -> str:
         """The agreements (and, where there are some, the day) the decisions of this result rest on."""
         ctx = self.checker.context
-        ids = {s.id for s in result.sources}
+        ids = {sid for sid, _ in doc.sources}
         held = sorted(a.model_dump_json() for a in ctx.agreements if a.source in ids)
         day = str(ctx.as_of) if held or self.checker.waivers.entries else ""
         return hashlib.sha256("\0".join([*held, day]).encode()).hexdigest()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

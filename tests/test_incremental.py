@@ -1,6 +1,7 @@
 """Incremental runs reuse results, and an edit invalidates exactly what it affects."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -54,14 +55,15 @@ def test_editing_a_file_or_an_agreement_rechecks_only_what_it_affects(tmp_path, 
 
 
 def _forged(table: Path, verdict: str = "allow") -> None:
-    """Rewrite every cached result as if it said ``verdict``."""
+    """Rewrite every cached result as if it said ``verdict``, checksums and all."""
     db = sqlite3.connect(table)
-    rows = db.execute("SELECT key, value FROM entries").fetchall()
-    for key, value in rows:
-        depends, _, text = value.partition("\n")
-        doc = json.loads(text)
-        doc["verdict"] = verdict
-        db.execute("UPDATE entries SET value = ? WHERE key = ?", (f"{depends}\n{json.dumps(doc)}", key))
+    for key, value in db.execute("SELECT key, value FROM entries").fetchall():
+        depends, _, fields, text = value.split("\n", 3)
+        fields, text = json.loads(fields), json.loads(text)
+        fields[1] = text["verdict"] = verdict
+        stored = f"{json.dumps(fields)}\n{json.dumps(text)}"
+        digest = hashlib.sha256(stored.encode()).hexdigest()
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (f"{depends}\n{digest}\n{stored}", key))
     db.commit()
     db.close()
 
@@ -85,3 +87,50 @@ def test_a_results_table_others_can_write_is_not_read(tmp_path, monkeypatch):
     assert ResultCache(Checker()).check_found(path).verdict == "allow"  # the forgery is read from a private folder
     (tmp_path / "cache" / "results").chmod(0o777)
     assert ResultCache(Checker()).check_found(path).verdict == "deny"
+
+
+def _reports(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_second_audit_of_an_unchanged_folder_checks_and_renders_nothing(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["audit", "-j", "1", "--config", str(EXAMPLES / "compliance.yaml"), str(CONTENT), "-o"]
+    fresh = runner.invoke(main, [*args, str(tmp_path / "fresh"), "--no-cache"])
+    first = runner.invoke(main, [*args, str(tmp_path / "first")])
+    monkeypatch.setattr("compliance.checker.Checker.check_document", lambda self, doc: 1 / 0)
+    monkeypatch.setattr("compliance.report.render.render_template", lambda *a: 1 / 0)
+    second = runner.invoke(main, [*args, str(tmp_path / "second")])
+    assert fresh.exit_code == first.exit_code == second.exit_code == 1, second.output
+    assert fresh.stdout == first.stdout == second.stdout
+    assert _reports(tmp_path / "fresh") == _reports(tmp_path / "first") == _reports(tmp_path / "second")
+
+
+def test_a_changed_template_renders_the_reports_again(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "attribution.txt.j2").write_text("Credits, take one\n", encoding="utf-8")
+    args = ["audit", str(CONTENT), "--template", str(templates), "-o", str(tmp_path / "out")]
+    runner.invoke(main, args)
+    (templates / "attribution.txt.j2").write_text("Credits, take two\n", encoding="utf-8")
+    runner.invoke(main, args)
+    assert (tmp_path / "out" / "ATTRIBUTION.txt").read_text(encoding="utf-8") == "Credits, take two\n"
+
+
+def test_report_bundles_keep_the_newest_few_and_only_whole_ones(tmp_path, monkeypatch):
+    import os
+
+    from compliance import cache
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    report = tmp_path / "report.json"
+    report.write_text("{}\n", encoding="utf-8")
+    bundles = cache.Bundles("reports", keep=2)
+    for n, key in enumerate(["a", "b", "c"]):
+        bundles.put(key, [report])
+        os.utime(tmp_path / "cache" / "reports" / key, (n, n))  # put in this order, a second apart
+    assert bundles.get("a") is None
+    assert [p.name for p in bundles.get("c")] == ["report.json"]
+    (tmp_path / "cache" / "reports" / "c" / ".complete").unlink()  # as if the copy had been cut short
+    assert bundles.get("c") is None

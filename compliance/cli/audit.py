@@ -15,7 +15,7 @@ from ..errors import UserError
 from ..models import DocumentResult, NotChecked
 from ..paths import collect
 from ..report.render import write_reports
-from ..report.spool import Spool, SpooledReport
+from ..report.spool import Spool, Spooled, SpooledReport
 from ..report.text import summary_line
 from .common import EXIT_INTERRUPTED, build, cache_option, checker_options, exit_code, jobs_option, user_errors
 
@@ -48,7 +48,7 @@ def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, cache: bool, engine
                        f"no report written, {out_dir} is as it was", err=True)
             raise SystemExit(EXIT_INTERRUPTED) from None
         report = spool.report(checker.waivers)
-        written = _write(report, checker, out_dir, template_dir)
+        written = _write(report, checker, out_dir, template_dir, cache)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(summary_line(report.summary))
@@ -56,18 +56,19 @@ def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, cache: bool, engine
 
 
 def _results(checker: Checker, config: Config, paths: tuple[Path, ...], out_dir: Path, jobs: int, cache: bool,
-             engine: str, scheduler: str | None) -> Iterator[DocumentResult | NotChecked]:
+             engine: str, scheduler: str | None) -> Iterator[DocumentResult | NotChecked | Spooled]:
     if engine == "dask":
         from ..engines import dask as dask_engine
 
         return dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
-    runner = ResultCache(checker) if cache else checker
+    runner = ResultCache(checker, spooled=True) if cache else checker
     return check_many(runner, collect(paths, checker.select, exclude=[out_dir]), jobs)
 
 
-def _write(report: SpooledReport, checker: Checker, out_dir: Path, template_dir: Path | None) -> list[Path]:
+def _write(report: SpooledReport, checker: Checker, out_dir: Path, template_dir: Path | None,
+           cache: bool) -> list[Path]:
     try:
-        return write_reports(report, checker, out_dir, [template_dir] if template_dir else [])
+        return write_reports(report, checker, out_dir, [template_dir] if template_dir else [], reuse=cache)
     except KeyboardInterrupt:
         click.echo(f"compliance: interrupted while writing reports; each report in {out_dir} is whole, "
                    f"from this run or the one before", err=True)

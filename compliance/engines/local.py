@@ -8,6 +8,7 @@ from typing import Iterable, Iterator, Protocol
 
 from ..models import DocumentResult, NotChecked
 from ..paths import Found
+from ..report.spool import Spooled
 
 MIN_FILES_PER_WORKER = 8  # below this a pool costs more than it saves
 
@@ -15,7 +16,7 @@ MIN_FILES_PER_WORKER = 8  # below this a pool costs more than it saves
 class Checks(Protocol):
     """A ``Checker``, or a ``ResultCache`` around one."""
 
-    def check_found(self, item: Found) -> DocumentResult | NotChecked: ...
+    def check_found(self, item: Found) -> DocumentResult | NotChecked | Spooled: ...
 
 
 _WORKER: Checks | None = None
@@ -25,7 +26,8 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1) -> Iterator[DocumentResult | NotChecked]:
+def check_many(checker: Checks, paths: Iterable[Found],
+               jobs: int = 1) -> Iterator[DocumentResult | NotChecked | Spooled]:
     """Results in the order of ``paths`` (as ``paths.collect`` finds them), identical whatever ``jobs`` is."""
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_WORKER)
@@ -35,8 +37,11 @@ def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1) -> Iterat
     global _WORKER
     _WORKER = checker  # forked workers inherit the compiled rules instead of rebuilding them
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_ctrl_c_to_parent) as pool:
-        for skipped, text in pool.imap(_check, paths, chunksize=32):
-            yield (NotChecked if skipped else DocumentResult).model_validate_json(text)
+        for sent in pool.imap(_check, paths, chunksize=32):
+            if isinstance(sent, Spooled):
+                yield sent
+            else:
+                yield (NotChecked if sent[0] else DocumentResult).model_validate_json(sent[1])
 
 
 def _leave_ctrl_c_to_parent() -> None:
@@ -44,8 +49,8 @@ def _leave_ctrl_c_to_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _check(path: Found) -> tuple[bool, str]:
+def _check(path: Found) -> Spooled | tuple[bool, str]:
     """A worker's result crosses to the parent as JSON: a third of what pickling the models costs."""
     assert _WORKER is not None
     result = _WORKER.check_found(path)
-    return isinstance(result, NotChecked), result.model_dump_json()
+    return result if isinstance(result, Spooled) else (isinstance(result, NotChecked), result.model_dump_json())

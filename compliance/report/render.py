@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .. import __version__
+from .. import __version__, cache
 from ..decide import agreement_status
 from ..errors import UserError
 from ..models import VERDICT_RANK
@@ -39,6 +39,7 @@ REPORTS = {
     "ATTRIBUTION.txt": "attribution.txt.j2",
 }
 NO_SOURCE = ("none", "No agency source")
+_BUNDLES = cache.Bundles("reports")  # reports rendered before, by what they were made of
 # A template yields hundreds of pieces per document, each too small to write alone.
 PIECES_PER_WRITE = 4096
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -100,12 +101,41 @@ def by_source(index: list[Entry]) -> list[dict]:
 
 
 def write_reports(report: SpooledReport, checker: Checker, out_dir: Path,
-                  template_dirs: Iterable[Path] = ()) -> list[Path]:
-    """report.json and the templated reports, each streamed to disk as it is rendered (see ``write_all``)."""
+                  template_dirs: Iterable[Path] = (), reuse: bool = False) -> list[Path]:
+    """report.json and the templated reports, each streamed to disk as it is rendered (see ``write_all``).
+
+    With ``reuse``, reports rendered before from the same report, rules, agreements, day and
+    templates are copied from the cache folder instead: an unchanged folder is not rendered twice.
+    """
+    template_dirs = list(template_dirs)
+    key = _reports_key(report, checker, template_dirs) if reuse else None
+    kept = _BUNDLES.get(key) if key else None
+    if kept is not None and {p.name for p in kept} == {"report.json", *REPORTS}:
+        return write_all(out_dir, {p.name: _read_chunks(p) for p in kept})
     env = environment(template_dirs)
     data = template_data(report, checker)
-    return write_all(out_dir, {"report.json": report.json_chunks(),
-                               **{name: render_template(env, template, data) for name, template in REPORTS.items()}})
+    written = write_all(out_dir, {"report.json": report.json_chunks(),
+                                  **{name: render_template(env, template, data) for name, template in REPORTS.items()}})
+    if key:
+        _BUNDLES.put(key, written)
+    return written
+
+
+def _reports_key(report: SpooledReport, checker: Checker, template_dirs: list[Path]) -> str:
+    """What the reports are made of: the report itself, the rules, agreements and day, and every template."""
+    ctx = checker.context
+    content = hashlib.sha256(report.digest.encode())
+    for folder in [*template_dirs, builtin_templates_dir()]:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            content.update(f"\0{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    agreements = [a.model_dump_json() for a in ctx.agreements]
+    return cache.key("reports", content.hexdigest(), ctx.rules.fingerprint, ctx.as_of.isoformat(), *agreements)
+
+
+def _read_chunks(path: Path, size: int = 1 << 20) -> Iterator[str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        while chunk := fh.read(size):
+            yield chunk
 
 
 def render_template(env: jinja2.Environment, name: str, data: dict) -> Iterator[str]:

@@ -7,6 +7,7 @@ then copied from the spool, and the templates read the documents back one at a t
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 import tempfile
 from collections import Counter
@@ -35,6 +36,25 @@ class Entry(NamedTuple):
     size: int
 
 
+class Spooled(NamedTuple):
+    """A document as the spool takes it: its JSON, formatted as report.json has it, and what the index needs.
+    A cached result comes back in this form, so an unchanged document is never parsed or formatted again."""
+
+    path: str
+    verdict: str
+    error: bool
+    sources: tuple[tuple[str, str], ...]  # (id, name) of each source
+    waivers: tuple[tuple[str, int | None], ...]  # (file, line) of the waiver that set each waived reason aside
+    text: str
+
+    @classmethod
+    def of(cls, result: DocumentResult) -> Spooled:
+        return cls(result.path, result.verdict, result.error is not None,
+                   tuple((s.id, s.name) for s in result.sources),
+                   tuple((w.waiver.file, w.waiver.line) for w in result.waived),
+                   result.model_dump_json(by_alias=True, indent=2))
+
+
 class Spool:
     """Takes a run's results as they come; ``report()`` then gives the report, its documents still on disk."""
 
@@ -42,6 +62,7 @@ class Spool:
         self._file = tempfile.TemporaryFile(prefix="compliance-spool-")  # no name: gone when closed or killed
         self._index: list[Entry] = []
         self._end = 0
+        self._documents = hashlib.sha256()  # of every document added, as spooled
         self._not_checked: list[NotChecked] = []
         self._waived = 0
         self._used: set[tuple[str, int | None]] = set()  # the waivers that set a reason aside
@@ -53,18 +74,20 @@ class Spool:
     def __exit__(self, *exc: object) -> None:
         self._file.close()
 
-    def add(self, result: DocumentResult | NotChecked) -> None:
+    def add(self, result: DocumentResult | NotChecked | Spooled) -> None:
         if isinstance(result, NotChecked):
             self._not_checked.append(result)
             return
-        data = result.model_dump_json(by_alias=True, indent=2).encode("utf-8")
+        doc = result if isinstance(result, Spooled) else Spooled.of(result)
+        data = doc.text.encode("utf-8")
         self._file.write(data)
-        sources = tuple((s.id, s.name) for s in result.sources)
-        self._index.append(Entry(result.path, sys.intern(result.verdict), result.error is not None,
+        self._documents.update(data)
+        sources = tuple(map(tuple, doc.sources))
+        self._index.append(Entry(doc.path, sys.intern(doc.verdict), doc.error,
                                  self._sources.setdefault(sources, sources), self._end, len(data)))
         self._end += len(data)
-        self._waived += len(result.waived)
-        self._used.update((w.waiver.file, w.waiver.line) for w in result.waived)
+        self._waived += len(doc.waivers)
+        self._used.update(map(tuple, doc.waivers))
 
     def summary(self) -> Summary:
         counts = Counter(e.verdict for e in self._index)
@@ -77,7 +100,8 @@ class Spool:
         unused = unused_in_run(waivers, self._used, [e.path for e in self._index])
         head = Report(documents=[], summary=self.summary(), unused_waivers=unused,
                       not_checked=sorted(self._not_checked, key=lambda n: n.path))
-        return SpooledReport(head, sorted(self._index, key=lambda e: e.path), self._read)
+        digest = hashlib.sha256(self._documents.digest() + head.to_json().encode()).hexdigest()
+        return SpooledReport(head, sorted(self._index, key=lambda e: e.path), self._read, digest)
 
     def _read(self, entry: Entry) -> bytes:
         self._file.seek(entry.offset)
@@ -91,6 +115,7 @@ class SpooledReport:
     head: Report  # the report without its documents
     index: list[Entry]  # its documents, in path order
     read: Callable[[Entry], bytes]  # a document's JSON, formatted as report.json has it at the top level
+    digest: str  # a hash of the whole report, documents included (in the order they were added)
 
     @property
     def summary(self) -> Summary:

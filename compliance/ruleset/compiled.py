@@ -236,11 +236,11 @@ class LazyPattern:
     load errors with file and line; concurrent first uses just compile the same pattern twice.
     """
 
-    __slots__ = ("pattern", "flags", "lr", "need", "_rx")
+    __slots__ = ("pattern", "flags", "lr", "_need", "_rx")
 
     def __init__(self, pattern: str, flags: int, lr: LoadedRule):
         self.pattern, self.flags, self.lr = pattern, flags, lr
-        self.need = required_chars(pattern, flags)  # see ``may_match``
+        self._need: tuple[frozenset[str], ...] | None = None
         self._rx: regex.Pattern[str] | None = None
 
     def compiled(self) -> regex.Pattern[str]:
@@ -250,6 +250,13 @@ class LazyPattern:
             except regex.error as exc:
                 raise self.lr.error(f"pattern does not compile: {exc}", "pattern") from None
         return self._rx
+
+    @property
+    def need(self) -> tuple[frozenset[str], ...]:
+        """The characters every match holds (see ``literals.required_chars``), read on first use."""
+        if self._need is None:
+            self._need = required_chars(self.pattern, self.flags)
+        return self._need
 
     def may_match(self, chars: set[str]) -> bool:
         """False when a text made of ``chars`` lacks a character every match holds: no need to search it."""
