@@ -276,13 +276,17 @@ def _compile(lr: LoadedRule, pattern: str, flags: int) -> LazyPattern:
 
 
 def _validate(patterns: list[LazyPattern]) -> None:
-    """Compile every pattern once, unless this exact set was proved before (a cache marker)."""
+    """Compile every pattern once, unless this exact set was proved before; the cache entry also keeps
+    what characters each pattern needs, so a process need not parse the patterns again for that."""
     entry = cache.key("patterns", regex.__version__, *(f"{p.flags}:{p.pattern}" for p in patterns))
-    if cache.get("patterns", entry) is not None:
-        return
-    for p in patterns:
-        p.compiled()
-    cache.put("patterns", entry, True)
+    needs = cache.get("patterns", entry)
+    if not isinstance(needs, list) or len(needs) != len(patterns):
+        for p in patterns:
+            p.compiled()
+        needs = [p.need for p in patterns]
+        cache.put("patterns", entry, needs)
+    for p, need in zip(patterns, needs):
+        p._need = need
 
 
 def _check_message(lr: LoadedRule) -> None:
