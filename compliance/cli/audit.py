@@ -62,7 +62,7 @@ def _results(checker: Checker, config: Config, paths: tuple[Path, ...], out_dir:
 
         return dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
     runner = ResultCache(checker, spooled=True) if cache else checker
-    return check_many(runner, collect(paths, checker.select, exclude=[out_dir]), jobs)
+    return check_many(runner, collect(paths, checker.select, exclude=[out_dir]), jobs, spooled=True)
 
 
 def _write(report: SpooledReport, checker: Checker, out_dir: Path, template_dir: Path | None,

@@ -20,22 +20,27 @@ class Checks(Protocol):
 
 
 _WORKER: Checks | None = None
+_SPOOLED = False  # workers send documents as ``Spooled``
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def check_many(checker: Checks, paths: Iterable[Found],
-               jobs: int = 1) -> Iterator[DocumentResult | NotChecked | Spooled]:
-    """Results in the order of ``paths`` (as ``paths.collect`` finds them), identical whatever ``jobs`` is."""
+def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1,
+               spooled: bool = False) -> Iterator[DocumentResult | NotChecked | Spooled]:
+    """Results in the order of ``paths`` (as ``paths.collect`` finds them), identical whatever ``jobs`` is.
+
+    ``spooled``: the caller takes ``Spooled`` documents too (an audit's spool), so a worker sends them
+    in that form and the parent only stores them.
+    """
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_WORKER)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(checker.check_found, paths)
         return
-    global _WORKER
-    _WORKER = checker  # forked workers inherit the compiled rules instead of rebuilding them
+    global _WORKER, _SPOOLED
+    _WORKER, _SPOOLED = checker, spooled  # forked workers inherit the compiled rules instead of rebuilding them
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_ctrl_c_to_parent) as pool:
         for sent in pool.imap(_check, paths, chunksize=32):
             if isinstance(sent, Spooled):
@@ -53,4 +58,6 @@ def _check(path: Found) -> Spooled | tuple[bool, str]:
     """A worker's result crosses to the parent as JSON: a third of what pickling the models costs."""
     assert _WORKER is not None
     result = _WORKER.check_found(path)
+    if _SPOOLED and isinstance(result, DocumentResult):
+        return Spooled.of(result)
     return result if isinstance(result, Spooled) else (isinstance(result, NotChecked), result.model_dump_json())
