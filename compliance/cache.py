@@ -144,8 +144,11 @@ class Bundles:
         folder = self._folder()
         if folder is None or not (folder / key / _COMPLETE).is_file():
             return None
-        os.utime(folder / key)  # recently used: kept longest
-        return sorted(p for p in (folder / key).iterdir() if p.name != _COMPLETE)
+        try:
+            os.utime(folder / key)  # recently used: kept longest
+            return sorted(p for p in (folder / key).iterdir() if p.name != _COMPLETE)
+        except OSError:  # removed by another run meanwhile
+            return None
 
     def put(self, key: str, files: list[Path]) -> None:
         """Copies of ``files`` (by name) as one bundle; a bundle is only ever seen complete."""
