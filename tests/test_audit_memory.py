@@ -46,7 +46,7 @@ def peak(tmp_path: Path, files: int) -> int:
 
 
 def test_peak_memory_grows_only_by_a_small_index_entry_per_document(tmp_path):
-    small, large = 10, 40
+    small, large = 8, 32
     audit(tmp_path, 3)  # imports and caches what any audit needs, outside the measure
     # The smaller of two rounds: a one-off allocation (a pattern compiled on first use, a cache growing
     # its table) may land in either audit once, never in both rounds.
