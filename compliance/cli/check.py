@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from itertools import chain
 from pathlib import Path
 
 import click
@@ -18,10 +19,11 @@ from ..load import FORMATS as INPUT_FORMATS
 from ..load import format_of, load_bytes
 from ..load.read import read_stream
 from ..models import DocumentResult
-from ..paths import collect
+from ..paths import Found, collect
 from ..engines.local import check_many
 from ..incremental import ResultCache
 from ..report import FORMATS, FormatOptions
+from ..report.spool import Spool
 from .common import (Output, UsageFailure, build, cache_option, checker_options, exit_code, fails, jobs_option,
                      output_options, user_errors)
 
@@ -54,16 +56,33 @@ def check(paths: tuple[str, ...], fmt: str | None, rev: str | None, stdin_filena
     files = changed_files(rev, named, checker) if rev is not None else list(collect(named, checker.select))
     out.detail(f"checking {len(files)} files" + (f" changed since {rev}" if rev is not None else ""))
     results = [check_stdin(checker, stdin_filename)] if STDIN in paths else []
+    fmt = fmt or config.format
+    if fmt == "json":
+        json_report(checker, results, files, jobs, cache, out, config.fail_on)
     runner = ResultCache(checker) if cache else checker
     results += out.progress(check_many(runner, files, jobs), len(files), "checking")
     report = checker.report(results)
-    fmt = fmt or config.format
     shown = report
     if out.quiet and fmt == "text":
         failing = [d for d in report.documents if d.error or fails(d, config.fail_on)]
         shown = report.model_copy(update={"documents": failing, "unused_waivers": []})
     out.result(FORMATS[fmt](shown, FormatOptions(checker.rules, config.fail_on)), styled=fmt == "text")
     raise SystemExit(exit_code(report.documents, config.fail_on))
+
+
+def json_report(checker: Checker, results: list[DocumentResult], files: list[Found], jobs: int, cache: bool,
+                out: Output, fail_on: str) -> None:
+    """The JSON report, streamed as an audit writes report.json: memory holds an index, not the documents,
+    and a cached document is copied out as it was formatted."""
+    runner = ResultCache(checker, spooled=True) if cache else checker
+    with Spool() as spool:
+        for result in chain(results, out.progress(check_many(runner, files, jobs, spooled=True), len(files),
+                                                  "checking")):
+            spool.add(result)
+        report = spool.report(checker.waivers)
+        for chunk in report.json_chunks():
+            click.echo(chunk, nl=False)
+    raise SystemExit(exit_code(report.index, fail_on))
 
 
 def check_stdin(checker: Checker, name: str | None) -> DocumentResult:
