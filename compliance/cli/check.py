@@ -58,7 +58,7 @@ def check(paths: tuple[str, ...], fmt: str | None, rev: str | None, stdin_filena
     results = [check_stdin(checker, stdin_filename)] if STDIN in paths else []
     fmt = fmt or config.format
     if fmt == "json":
-        json_report(checker, results, files, jobs, cache, out, config.fail_on)
+        raise SystemExit(json_report(checker, results, files, jobs, cache, out, config.fail_on))
     runner = ResultCache(checker) if cache else checker
     results += out.progress(check_many(runner, files, jobs), len(files), "checking")
     report = checker.report(results)
@@ -71,9 +71,9 @@ def check(paths: tuple[str, ...], fmt: str | None, rev: str | None, stdin_filena
 
 
 def json_report(checker: Checker, results: list[DocumentResult], files: list[Found], jobs: int, cache: bool,
-                out: Output, fail_on: str) -> None:
-    """The JSON report, streamed as an audit writes report.json: memory holds an index, not the documents,
-    and a cached document is copied out as it was formatted."""
+                out: Output, fail_on: str) -> int:
+    """Print the JSON report, streamed as an audit writes report.json (memory holds an index, not the
+    documents, and a cached document is copied out as it was formatted); the run's exit code."""
     runner = ResultCache(checker, spooled=True) if cache else checker
     with Spool() as spool:
         for result in chain(results, out.progress(check_many(runner, files, jobs, spooled=True), len(files),
@@ -82,7 +82,7 @@ def json_report(checker: Checker, results: list[DocumentResult], files: list[Fou
         report = spool.report(checker.waivers)
         for chunk in report.json_chunks():
             click.echo(chunk, nl=False)
-    raise SystemExit(exit_code(report.index, fail_on))
+    return exit_code(report.index, fail_on)
 
 
 def check_stdin(checker: Checker, name: str | None) -> DocumentResult:
