@@ -21,7 +21,7 @@ from .. import cache
 from ..errors import RuleError
 from ..models import Source, Terms
 from ..text import fold, fold_pattern, word_key
-from .kinds import notice, policy, scope, source, tag, terms
+from .kinds import notice, policy, scope, source, tag
 from .kinds.terms import TermsSpec
 from .literals import may_match, required_chars
 from .load import LoadedRule, builtin_rules_dir, load_rules
