@@ -106,6 +106,7 @@ class _Hits:
     keyword_lines: dict[int, set[int]] = field(default_factory=dict)  # tag rule index -> lines
     alias_lines: set[int] = field(default_factory=set)
     starts: list[int] = field(default_factory=list)  # alias starts, in order, for lookups by span
+    lost: list = field(default_factory=list)  # where a letter was lost to ``?`` or U+FFFD (see ``_lost_letters``)
 
     def within(self, start: int, end: int) -> list[tuple[int, int, str, bool]]:
         """The alias hits that lie inside ``[start, end)``."""
@@ -120,13 +121,13 @@ def detect(doc: Document, rs: RuleSet) -> Detection:
     _tags(doc, rs, hits, out)
     _notices(doc, folded, rs, hits, out)
     _mentions(doc, hits, out)
-    _damage(doc, out)
+    _damage(doc, hits, out)
     out.findings.sort(key=lambda f: (f.start, f.end, f.kind))
     return out
 
 
 def _prefilter(doc: Document, folded: str, rs: RuleSet) -> _Hits:
-    hits = _Hits()
+    hits = _Hits(lost=_lost_letters(doc.text))  # read once: tag positions and the damage check both use them
     if rs.automaton is not None:
         # Offsets in the word view are one more than in the text (its leading pad).
         for key, start, end in rs.automaton.find_matches_as_indexes(word_view(folded), overlapping=True):
@@ -169,7 +170,7 @@ def _rule_lines(doc: Document, rs: RuleSet, hits: _Hits) -> list[list[int]]:
             head.add(ln)
         if e0 - end <= CLOSING_REACH:
             tail.add(ln)
-    lost = {doc.position(m.start())[0] for m in _lost_letters(doc.text)}
+    lost = {doc.position(m.start())[0] for m in hits.lost}
     first = [n for n, text in enumerate(doc.lines[:12], 1) if text.strip()][:DATELINE_LINES + 1]
     bracketed = {n for n in first if _TAG_OPENING.search(doc.lines[n - 1][:DATELINE_REACH])}
     by_position = {
@@ -223,8 +224,8 @@ def _tags(doc: Document, rs: RuleSet, hits: _Hits, out: Detection) -> None:
                     text = _EMPHASIS.sub(lambda m: " " * len(m.group(0)), text)
                 lines[ln] = (doc.line_span(ln)[0], text, set(text))
             s0, line, chars = lines[ln]
-            found = [f for m in _run(ct.rx, ct.rule.id, line) for f in _tag_findings(doc, rs, ct, m, line, s0, hits, people)
-                     ] if ct.rx.may_match(chars) else []
+            found = [f for m in _run(ct.rx, ct.rule.id, line)
+                     for f in _tag_findings(doc, rs, ct, m, line, s0, hits, people)] if ct.rx.may_match(chars) else []
             if ct.empty is not None and ct.empty.may_match(chars):
                 found += [_stripped(doc, ct, m, line, s0) for m in _run(ct.empty, ct.rule.id, line)]
             for f in found:  # several rules may read one tag: the most specific position says what it is
@@ -562,9 +563,9 @@ def _mentions(doc: Document, hits: _Hits, out: Detection) -> None:
 
 
 # -- damaged text ----------------------------------------------------------
-def _damage(doc: Document, out: Detection) -> None:
+def _damage(doc: Document, hits: _Hits, out: Detection) -> None:
     """Mojibake (``Ã¼``) or letters lost to ``?``: notices and tags in such text may go unread."""
-    lost = _lost_letters(doc.text)
+    lost = hits.lost
     if lost:  # a ``?`` in a URL's query is no lost letter
         urls = [m.span() for m in _URL.finditer(doc.text)]
         lost = [m for m in lost if not any(s <= m.start() < e for s, e in urls)]
