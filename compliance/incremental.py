@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from . import cache
@@ -37,14 +38,16 @@ class ResultCache:
         # An entry, by line: the hash of the agreements it rests on, the hash of the rest, the fields of the
         # document (``Spooled``) but its text, then its text.
         self.table = cache.Table("results")
+        self._depends_memo: dict[tuple, str] = {}
 
     def check_found(self, item: Found) -> DocumentResult | NotChecked | Spooled:
         if not isinstance(item, Path):
             return self.checker.check_found(item)
         try:
-            if item.stat().st_size > self.max_bytes:  # never read a file past the cap just to hash it
-                return self.checker.check_found(item)
-            data = item.read_bytes()
+            with open(item, "rb") as fh:
+                if os.fstat(fh.fileno()).st_size > self.max_bytes:  # never read a file past the cap to hash it
+                    return self.checker.check_found(item)
+                data = fh.read()
         except OSError:
             return self.checker.check_found(item)
         entry = cache.key(self.base, str(item), data)
@@ -72,10 +75,13 @@ class ResultCache:
     def _depends(self, doc: Spooled) -> str:
         """The agreements (and, where there are some, the day) the decisions of this result rest on."""
         ctx = self.checker.context
-        ids = {sid for sid, _ in doc.sources}
-        held = sorted(a.model_dump_json() for a in ctx.agreements if a.source in ids)
-        day = str(ctx.as_of) if held or self.checker.waivers.entries else ""
-        return hashlib.sha256("\0".join([*held, day]).encode()).hexdigest()
+        ids = frozenset(sid for sid, _ in doc.sources)
+        known = self._depends_memo.get((ctx.as_of, ids))  # most documents name the same few sources
+        if known is None:
+            held = sorted(a.model_dump_json() for a in ctx.agreements if a.source in ids)
+            day = str(ctx.as_of) if held or self.checker.waivers.entries else ""
+            known = self._depends_memo[ctx.as_of, ids] = hashlib.sha256("\0".join([*held, day]).encode()).hexdigest()
+        return known
 
 
 def _digest(text: str) -> str:

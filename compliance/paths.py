@@ -117,7 +117,7 @@ def _walk(root: Path, skip: set[str]) -> list[tuple[Path, Found]]:
             else:
                 keep.append(d)
         dirs[:] = sorted(keep)
-        found.extend((here / f, _entry(here / f)) for f in files if not f.startswith("."))
+        found.extend((path, _entry(path)) for path in (here / f for f in files if not f.startswith(".")))
     for err in errors:
         where = Path(err.filename or root)
         found.append((where, Unreadable(display_name(where), f"cannot read folder: {err.strerror or err}")))

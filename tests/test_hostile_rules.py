@@ -159,13 +159,13 @@ def test_a_cache_folder_others_can_write_is_not_read(tmp_path, monkeypatch):
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(cache))
-    expected = len(RuleSet.load().loaded)  # fills the cache
-    entries = list((cache / "rules").glob("*.pickle"))
-    assert entries
+    expected = len(RuleSet.load().loaded)  # fills the cache: each file's rules, and the compiled set
+    entries = list(cache.rglob("*.pickle"))
+    assert {e.parent.name for e in entries} == {"rules", "ruleset", "patterns"}
     marker = tmp_path / "code-ran"
     for entry in entries:
         entry.write_bytes(pickle.dumps(_Planted(marker)))
-    (cache / "rules").chmod(0o777)
+        entry.parent.chmod(0o777)
     assert len(RuleSet.load().loaded) == expected
     assert not marker.exists()
 
@@ -176,7 +176,7 @@ def test_cache_entries_left_by_other_code_are_not_read(tmp_path, monkeypatch):
 
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
     expected = len(RuleSet.load().loaded)
-    for entry in (tmp_path / "cache" / "rules").glob("*.pickle"):
+    for entry in (tmp_path / "cache").rglob("*.pickle"):
         entry.write_bytes(pickle.dumps(["objects of classes that have changed since"]))
     monkeypatch.setattr(cache, "_code_digest", lambda: b"the code after an upgrade")  # same version number
     assert len(RuleSet.load().loaded) == expected

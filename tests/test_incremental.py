@@ -9,6 +9,8 @@ from pathlib import Path
 
 from compliance import Agreement, Checker
 from compliance.incremental import ResultCache
+from compliance.ruleset import RuleSet
+from compliance.ruleset.load import builtin_rules_dir
 from compliance.cli import main
 
 from .conftest import CONTENT, EXAMPLES
@@ -52,6 +54,41 @@ def test_editing_a_file_or_an_agreement_rechecks_only_what_it_affects(tmp_path, 
     aa = next(r for r in results if r.path.endswith("aa-subscribed.txt"))
     assert aa.verdict == "allow"
     assert json.loads(aa.model_dump_json())["reasons"][0]["rule"] == "policy.agreement-covers"
+
+
+AGENCY = """\
+- kind: source
+  id: zenith
+  name: Zenith Haber Ajansı
+  tags: [{tag}]
+  terms: subscription
+"""
+
+
+def test_compiled_rules_are_reused_until_a_rule_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "agency.yaml").write_text(AGENCY.format(tag="ZHA"), encoding="utf-8")
+    compiled = []
+    compile_rules = RuleSet.compile.__func__
+    monkeypatch.setattr(RuleSet, "compile", classmethod(lambda cls, loaded: compiled.append(1) or
+                                                         compile_rules(cls, loaded)))
+    packs = [builtin_rules_dir(), pack]
+    article = "ISTANBUL (ZHA) - Officials met on Monday.\nTalks resume next week. (AA)\n"
+
+    fresh = RuleSet.load(packs)
+    cached = RuleSet.load(packs)
+    assert compiled == [1]  # the second load unpickled the compiled rules
+    assert cached.fingerprint == fresh.fingerprint
+    assert Checker(rules=cached).check_text(article, path="a.txt") == Checker(rules=fresh).check_text(article, path="a.txt")
+    assert {s.id for s in Checker(rules=cached).check_text(article, path="a.txt").sources} == {"zenith", "aa"}
+
+    (pack / "agency.yaml").write_text(AGENCY.format(tag="ZNA"), encoding="utf-8")
+    edited = RuleSet.load(packs)
+    assert compiled == [1, 1]
+    assert edited.resolve("ZNA") == ["zenith"] and edited.resolve("ZHA") == []
+    assert RuleSet.load(packs, disable=["zenith"]).resolve("ZNA") == []  # what is disabled is part of the key
 
 
 def _forged(table: Path, verdict: str = "allow") -> None:

@@ -24,7 +24,7 @@ from ..text import fold, fold_pattern, word_key
 from .kinds import notice, policy, scope, source, tag
 from .kinds.terms import TermsSpec
 from .literals import may_match, required_chars
-from .load import LoadedRule, builtin_rules_dir, load_rules
+from .load import LoadedRule, builtin_rules_dir, load_rules, packs_key
 
 # What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
 TAG_GROUP = r"(?P<tag>[^\s()\[\]/.](?:[^()\[\]\n/.]|\.(?!\s)){0,38}?)"
@@ -86,6 +86,7 @@ class RuleSet:
     aliases: dict[str, list[str]] = field(default_factory=dict)
     scopes: list[tuple[str, regex.Pattern[str]]] = field(default_factory=list)
     automaton: ahocorasick_rs.AhoCorasick | None = None  # over ``text.word_view``: whole words only
+    word_keys: list[str] = field(default_factory=list)  # the automaton's keys
     word_anchors: list[tuple[int, int, tuple[Anchor, ...]]] = field(default_factory=list)  # per automaton key:
     # the padding added before and after it (see ``text.word_key``) and what it anchors
     symbol_anchors: list[tuple[str, tuple[Anchor, ...]]] = field(default_factory=list)
@@ -93,8 +94,24 @@ class RuleSet:
 
     @classmethod
     def load(cls, packs: Iterable[Path] | None = None, disable: Iterable[str] = ()) -> RuleSet:
+        """The compiled packs; kept whole in the cache folder, so a process with unchanged rules
+        unpickles them instead of compiling (only the automaton is rebuilt, see ``__setstate__``)."""
         roots = list(packs) if packs is not None else [builtin_rules_dir()]
-        return cls.compile(load_rules(roots, disable))
+        disable = list(disable)
+        entry = packs_key(roots, disable)
+        rs = cache.get("ruleset", entry) if entry else None
+        if not isinstance(rs, RuleSet):
+            rs = cls.compile(load_rules(roots, disable))
+            if entry:
+                cache.put("ruleset", entry, rs)
+        return rs
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "automaton": None}  # not picklable: rebuilt from its keys
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.automaton = _automaton(self.word_keys)
 
     @classmethod
     def compile(cls, loaded: list[LoadedRule]) -> RuleSet:
@@ -196,11 +213,9 @@ class RuleSet:
                 self.symbol_anchors.append((key, tuple(values)))
             else:
                 words.setdefault(padded[0], (padded[1], padded[2], []))[2].extend(values)
+        self.word_keys = list(words)
         self.word_anchors = [(lead, trail, tuple(values)) for lead, trail, values in words.values()]
-        if words:
-            # A DFA runs several times faster; past a few thousand keys it takes too much memory to build.
-            dfa = ahocorasick_rs.Implementation.DFA if len(words) <= DFA_MAX_KEYS else None
-            self.automaton = ahocorasick_rs.AhoCorasick(list(words), implementation=dfa)
+        self.automaton = _automaton(self.word_keys)
 
     # -- lookups ----------------------------------------------------------
     def resolve(self, text: str) -> list[str]:
@@ -220,6 +235,14 @@ class RuleSet:
 
     def find(self, rule_id: str) -> LoadedRule | None:
         return next((lr for lr in self.loaded if lr.rule.id == rule_id), None)
+
+
+def _automaton(keys: list[str]) -> ahocorasick_rs.AhoCorasick | None:
+    if not keys:
+        return None
+    # A DFA runs several times faster; past a few thousand keys it takes too much memory to build.
+    dfa = ahocorasick_rs.Implementation.DFA if len(keys) <= DFA_MAX_KEYS else None
+    return ahocorasick_rs.AhoCorasick(keys, implementation=dfa)
 
 
 def _terms(spec: TermsSpec) -> Terms:
@@ -264,6 +287,13 @@ class LazyPattern:
 
     def finditer(self, *args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
         return self.compiled().finditer(*args, **kwargs)
+
+    def __getstate__(self) -> tuple:
+        return self.pattern, self.flags, self.lr, self._need  # a pickled regex recompiles on load: leave it out
+
+    def __setstate__(self, state: tuple) -> None:
+        self.pattern, self.flags, self.lr, self._need = state
+        self._rx = None
 
 
 def _compile(lr: LoadedRule, pattern: str, flags: int) -> LazyPattern:

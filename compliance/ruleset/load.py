@@ -1,6 +1,7 @@
 """Reading rule packs: YAML files -> validated rule models, with file:line on every error."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
@@ -57,6 +58,20 @@ def rule_files(root: Path) -> list[Path]:
     if not root.is_dir():
         raise RuleError("rule pack not found", str(root))
     return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def packs_key(roots: Iterable[Path], disable: Iterable[str]) -> str | None:
+    """One cache key for the packs as they stand: every file's place and content, in pack order.
+    None when a pack or file cannot be read; loading it says why."""
+    parts = []
+    try:
+        for root in roots:
+            parts.append("\0pack")
+            for path in rule_files(root):
+                parts += [str(path), str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest()]
+    except (OSError, RuleError):
+        return None
+    return cache.key("ruleset", *parts, "\0disable", *disable)
 
 
 def load_file(path: Path) -> list[LoadedRule]:
