@@ -36,7 +36,7 @@ _TAG_WORD = regex.compile(r"[\p{L}\p{N}?\ufffd][\p{L}\p{N}\p{M}\p{S}?\ufffd.'’
 _CLOSING_LINE = regex.compile(r"\)[ \t.*_]*$", regex.MULTILINE)
 # Markdown emphasis around a whole line (``*A caption. (AP Photo/Jane Doe)*``), blanked for matching.
 _EMPHASIS = regex.compile(r"^([ \t]*)([*_]{1,3})(?=\S)|(?<=\S)([*_]{1,3})([ \t]*)$")
-_SENTENCE_END = regex.compile(r"[.!?:;\"”»]")
+_SENTENCE_ENDS = '.!?:;"”»'
 # Where several tags share one position: ``(dpa/AFP)``, ``(Jane Doe, AFP)``, ``(ANSA e AFP)``.
 _TAG_SPLIT = regex.compile(r"\s*[/,;+&]\s*|\s+(?:and|und|et|y|e|ve|with|avec|mit|con|и)\s+")
 # Where a notice's sentence starts: after a sentence end, a label colon or a separator.
@@ -369,12 +369,12 @@ def _strip_span(text: str, s: int, e: int, trailing: str = " \t.,;:-–—", lea
 def _is_expansion(line: str, tag_start: int) -> bool:
     """``International Court of Justice (ICJ)``, ``insansız hava aracı (İHA)``: the words before
     spell the token, so it is an abbreviation, not a source tag."""
-    before = line[:tag_start].rstrip(" (")
-    cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
-    words = _WORD.findall(before[cut:])[-12:]
-    letters = fold("".join(c for c in line[tag_start:].split(")")[0] if c.isalpha()))
+    close = line.find(")", tag_start)
+    letters = fold("".join(filter(str.isalpha, line[tag_start:close if close != -1 else len(line)])))
     if len(letters) < 2:
         return False
+    before = line[:tag_start].rstrip(" (")
+    words = _WORD.findall(before, max(map(before.rfind, _SENTENCE_ENDS)) + 1)[-12:]  # this sentence's
     capitals = fold("".join(w[0] for w in words if w[0].isupper()))
     every = fold("".join(w[0] for w in words))
     return capitals.endswith(letters) or every.endswith(letters)

@@ -117,3 +117,37 @@ def test_ctrl_c_during_check_exits_130_not_a_decision(content, monkeypatch):
     result = invoke("check", content)
     assert result.exit_code == 130
     assert result.stderr == "compliance: interrupted\n"
+
+
+@pytest.fixture()
+def render_in_parallel(monkeypatch) -> list[int]:
+    """Render in several processes whatever the number of documents; records each pool's size."""
+    pools = []
+    real = render.forked_pool
+    monkeypatch.setattr(render, "MIN_DOCUMENTS_TO_RENDER_IN_PARALLEL", 1)
+    monkeypatch.setattr(render, "forked_pool", lambda jobs: pools.append(jobs) or real(jobs))
+    return pools
+
+
+def test_reports_rendered_by_two_processes_are_those_of_one(content, tmp_path, render_in_parallel):
+    assert invoke("audit", "-j", "1", "--no-cache", content, "-o", tmp_path / "one").exit_code == 1
+    assert render_in_parallel == []
+    assert invoke("audit", "-j", "2", "--no-cache", content, "-o", tmp_path / "two").exit_code == 1
+    assert render_in_parallel == [2]
+    assert snapshot(tmp_path / "one").keys() == snapshot(tmp_path / "two").keys()
+    for name in REPORT_FILES:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_a_template_failing_in_a_rendering_process_changes_no_report(content, previous, tmp_path,
+                                                                    render_in_parallel):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "attribution.md.j2").write_text("# Credits\n{{ 1 / 0 }}\n")
+    before = snapshot(previous)
+    result = invoke("audit", "-j", "2", "--no-cache", content, "-o", previous, "--template", templates)
+    assert render_in_parallel == [2]
+    assert result.exit_code == 2
+    assert result.output == (f"compliance: error: {templates / 'attribution.md.j2'}:2: "
+                             f"template error: ZeroDivisionError: division by zero\n")
+    assert snapshot(previous) == before  # no report replaced, no temporary file left

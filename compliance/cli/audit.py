@@ -48,7 +48,7 @@ def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, cache: bool, engine
                        f"no report written, {out_dir} is as it was", err=True)
             raise SystemExit(EXIT_INTERRUPTED) from None
         report = spool.report(checker.waivers)
-        written = _write(report, checker, out_dir, template_dir, cache)
+        written = _write(report, checker, out_dir, template_dir, cache, jobs)
     for path in written:
         click.echo(f"wrote {path}", err=True)
     click.echo(summary_line(report.summary))
@@ -66,9 +66,9 @@ def _results(checker: Checker, config: Config, paths: tuple[Path, ...], out_dir:
 
 
 def _write(report: SpooledReport, checker: Checker, out_dir: Path, template_dir: Path | None,
-           cache: bool) -> list[Path]:
+           cache: bool, jobs: int) -> list[Path]:
     try:
-        return write_reports(report, checker, out_dir, [template_dir] if template_dir else [], reuse=cache)
+        return write_reports(report, checker, out_dir, [template_dir] if template_dir else [], reuse=cache, jobs=jobs)
     except KeyboardInterrupt:
         click.echo(f"compliance: interrupted while writing reports; each report in {out_dir} is whole, "
                    f"from this run or the one before", err=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 from typing import Iterable, Iterator, Protocol
@@ -11,6 +12,7 @@ from ..paths import Found
 from ..report.spool import Spooled
 
 MIN_FILES_PER_WORKER = 8  # below this a pool costs more than it saves
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
 class Checks(Protocol):
@@ -36,17 +38,22 @@ def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1,
     """
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_WORKER)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or not CAN_FORK:
         yield from map(checker.check_found, paths)
         return
     global _WORKER, _SPOOLED
     _WORKER, _SPOOLED = checker, spooled  # forked workers inherit the compiled rules instead of rebuilding them
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_ctrl_c_to_parent) as pool:
+    with forked_pool(jobs) as pool:
         for sent in pool.imap(_check, paths, chunksize=32):
             if isinstance(sent, Spooled):
                 yield sent
             else:
                 yield (NotChecked if sent[0] else DocumentResult).model_validate_json(sent[1])
+
+
+def forked_pool(jobs: int) -> multiprocessing.pool.Pool:
+    """Workers forked from this process: they inherit what it has built (rules, a report's spool)."""
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_ctrl_c_to_parent)
 
 
 def _leave_ctrl_c_to_parent() -> None:

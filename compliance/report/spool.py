@@ -8,6 +8,7 @@ then copied from the spool, and the templates read the documents back one at a t
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import tempfile
 from collections import Counter
@@ -104,8 +105,8 @@ class Spool:
         return SpooledReport(head, sorted(self._index, key=lambda e: e.path), self._read, digest)
 
     def _read(self, entry: Entry) -> bytes:
-        self._file.seek(entry.offset)
-        return self._file.read(entry.size)
+        # At an offset, not from the file's position: forked renderers share that (see ``render.write_all``).
+        return os.pread(self._file.fileno(), entry.size, entry.offset)
 
 
 @dataclass(frozen=True)
