@@ -1,21 +1,29 @@
 """Safe YAML loading that remembers the line of every value, for file:line errors."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
 from .errors import UserError
 
+if TYPE_CHECKING:
+    import yaml
+
 Loc = tuple[Any, ...]
-# libyaml's parser when PyYAML was built with it; both are safe loaders (no Python objects).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
-_PLAIN_COLLECTIONS = {yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                      yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG}
+_PLAIN_COLLECTIONS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+@functools.cache
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML, imported on first use (a run whose rules come from the cache reads no YAML): libyaml's
+    parser when PyYAML was built with it (both are safe loaders: no Python objects), and a constructor."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.constructor.SafeConstructor()
 
 
 class LineMap(dict[Loc, int]):
@@ -34,8 +42,10 @@ def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, Line
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read: {exc}", str(path)) from None
+    import yaml
+
     try:
-        node = yaml.compose(raw, Loader=_LOADER)
+        node = yaml.compose(raw, Loader=_yaml()[0])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -67,6 +77,8 @@ def load_list(path: Path, key: str, error: type[UserError] = UserError) -> tuple
 
 
 def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[UserError], seen: set[int]) -> Any:
+    import yaml
+
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         # Only plain lists and mappings; an alias repeating one could expand exponentially (a "YAML bomb").
@@ -90,12 +102,14 @@ def _convert(node: yaml.Node, loc: Loc, lines: LineMap, path: Path, error: type[
 
 
 def _scalar(node: yaml.Node, path: Path, error: type[UserError]) -> Any:
+    import yaml
+
     if not isinstance(node, yaml.ScalarNode):
         raise error("keys must be plain values", str(path), node.start_mark.line + 1)
     if node.tag == _STR:
         return node.value
     try:
-        return _CONSTRUCTOR.construct_object(node)
+        return _yaml()[1].construct_object(node)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"invalid value: {problem}", str(path), node.start_mark.line + 1) from None

@@ -137,7 +137,7 @@ def test_a_second_audit_of_an_unchanged_folder_checks_and_renders_nothing(runner
     fresh = runner.invoke(main, [*args, str(tmp_path / "fresh"), "--no-cache"])
     first = runner.invoke(main, [*args, str(tmp_path / "first")])
     monkeypatch.setattr("compliance.checker.Checker.check_document", lambda self, doc: 1 / 0)
-    monkeypatch.setattr("compliance.report.render.render_template", lambda *a: 1 / 0)
+    monkeypatch.setattr("compliance.report.templates.render_template", lambda *a: 1 / 0)
     second = runner.invoke(main, [*args, str(tmp_path / "second")])
     assert fresh.exit_code == first.exit_code == second.exit_code == 1, second.output
     assert fresh.stdout == first.stdout == second.stdout

@@ -1,29 +1,25 @@
-"""Human reports rendered with jinja2 from ``reports/templates/`` (or a user's override folder).
+"""An audit's reports: report.json and the human reports rendered from ``reports/templates/`` (or a
+user's override folder), written whole or not at all, and kept in the cache folder for reuse.
 
 Every template receives the same documented, versioned data (``template_data``,
-schema ``compliance-templates/1``, described in ``reports/templates/README.md``)
-and runs in jinja2's sandbox; HTML templates escape everything they print.
+schema ``compliance-templates/1``, described in ``reports/templates/README.md``);
+``templates`` renders them in jinja2's sandbox.
 """
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import itertools
 import os
-import re
 import secrets
+import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
-
-import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from typing import TYPE_CHECKING, Iterable
 
 from .. import __version__, cache
 from ..decide import agreement_status
-from ..errors import UserError
-from ..models import VERDICT_RANK
 from ..engines.local import CAN_FORK, forked_pool
+from ..models import VERDICT_RANK
 from .attribution import build_attribution
 from .spool import Entry, SpooledReport
 
@@ -41,40 +37,13 @@ REPORTS = {
 }
 NO_SOURCE = ("none", "No agency source")
 _BUNDLES = cache.Bundles("reports")  # reports rendered before, by what they were made of
+COPY_CHUNK = 1 << 20
 MIN_DOCUMENTS_TO_RENDER_IN_PARALLEL = 200  # below this, starting processes costs more than it saves
-# A template yields hundreds of pieces per document, each too small to write alone.
-PIECES_PER_WRITE = 4096
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def builtin_templates_dir() -> Path:
     installed = Path(__file__).resolve().parent.parent / "_builtin" / "templates"
     return installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "reports" / "templates"
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, with a shortcut for the report data, which is plain dicts: ``doc.verdict`` names an
-    item, since a dict has no such attribute, so it is looked up as one without first raising and
-    catching an AttributeError (a third of the rendering time)."""
-
-    def getattr(self, obj: object, attribute: str) -> object:
-        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
-            return obj[attribute]
-        return super().getattr(obj, attribute)
-
-
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
-def environment(template_dirs: Iterable[Path] = ()) -> jinja2.Environment:
-    """User templates override built-in ones by name; all run sandboxed (no Python internals, no changing
-    the data they are given) and autoescape HTML."""
-    loader = jinja2.FileSystemLoader([*map(str, template_dirs), str(builtin_templates_dir())])
-    env = _Sandbox(loader=loader, autoescape=jinja2.select_autoescape(["html", "html.j2"]),
-                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                  undefined=jinja2.StrictUndefined)
-    env.filters.update(md=markdown_text, md_code=markdown_code, csp_hash=csp_hash)
-    return env
 
 
 def template_data(report: SpooledReport, checker: Checker) -> dict:
@@ -129,8 +98,13 @@ def write_reports(report: SpooledReport, checker: Checker, out_dir: Path,
     kept = _BUNDLES.get(key) if key else None
     kept_by_name = {p.name: p for p in kept or ()}
     if kept_by_name.keys() == {"report.json", *REPORTS}:
-        return write_all(out_dir, {name: _read_chunks(kept_by_name[name]) for name in ["report.json", *REPORTS]})
-    env = environment(template_dirs)
+        return write_all(out_dir, {name: kept_by_name[name] for name in ["report.json", *REPORTS]})
+    from .templates import (  # jinja2 is loaded only when reports are rendered
+        environment,
+        render_template,
+    )
+
+    env = environment([*template_dirs, builtin_templates_dir()])
     data = template_data(report, checker)
     written = write_all(out_dir, {"report.json": report.json_chunks(),
                                   **{name: render_template(env, template, data) for name, template in REPORTS.items()}},
@@ -151,58 +125,9 @@ def _reports_key(report: SpooledReport, checker: Checker, template_dirs: list[Pa
     return cache.key("reports", content.hexdigest(), ctx.rules.fingerprint, ctx.as_of.isoformat(), *agreements)
 
 
-def _read_chunks(path: Path, size: int = 1 << 20) -> Iterator[str]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        while chunk := fh.read(size):
-            yield chunk
-
-
-def render_template(env: jinja2.Environment, name: str, data: dict) -> Iterator[str]:
-    """Render one template a stretch at a time; a broken one is a user error naming its file and line."""
-    try:
-        pieces = env.get_template(name).generate(**data)
-        while stretch := list(itertools.islice(pieces, PIECES_PER_WRITE)):
-            yield "".join(stretch)
-    except jinja2.TemplateSyntaxError as exc:
-        raise UserError(f"template error: {exc.message}", exc.filename or name, exc.lineno) from None
-    except Exception as exc:  # noqa: BLE001 - anything a template does wrong (1/0 included) is the template's error
-        path, line = _template_frame(exc, name)
-        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
-        raise UserError(f"template error: {message}", path, line) from None
-
-
-def _template_frame(exc: Exception, name: str) -> tuple[str, int | None]:
-    """The innermost template file and line in a rendering traceback (jinja2 rewrites frames to them)."""
-    where: tuple[str, int | None] = (name, None)
-    tb = exc.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2"):
-            where = (filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return where
-
-
-def markdown_text(text: object) -> str:
-    """Document text made inert in Markdown: no markup, no HTML, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
-
-
-def markdown_code(text: object) -> str:
-    """A code span that holds any text, backticks included."""
-    text = " ".join(str(text).split())
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def csp_hash(script: object) -> str:
-    """The Content-Security-Policy hash of an inline script, so only that script may run."""
-    return "sha256-" + base64.b64encode(hashlib.sha256(str(script).encode("utf-8")).digest()).decode("ascii")
-
-
-def write_all(out_dir: Path, files: dict[str, Iterable[str]], jobs: int = 1) -> list[Path]:
-    """Write each file's text (in pieces) to a temporary file in ``out_dir``, then rename them all into place.
+def write_all(out_dir: Path, files: dict[str, Iterable[str] | Path], jobs: int = 1) -> list[Path]:
+    """Write each file's text (in pieces, or a copy of a file) to a temporary file in ``out_dir``, then
+    rename them all into place.
     With ``jobs`` > 1, forked processes write the files at once (each report renders on its own).
 
     A failure while writing (a broken template, a full disk, Ctrl-C) changes no file and removes the
@@ -230,10 +155,10 @@ def write_atomic(path: Path, text: str) -> Path:
     return write_all(path.parent, {path.name: [text]})[0]
 
 
-_STAGING: tuple[dict[str, Path], dict[str, Iterable[str]]] | None = None  # what forked writers inherit
+_STAGING: tuple[dict[str, Path], dict[str, Iterable[str] | Path]] | None = None  # what forked writers inherit
 
 
-def _stage(staged: dict[str, Path], files: dict[str, Iterable[str]], jobs: int) -> None:
+def _stage(staged: dict[str, Path], files: dict[str, Iterable[str] | Path], jobs: int) -> None:
     jobs = min(jobs, len(files))
     if jobs <= 1 or not CAN_FORK:
         for name, tmp in staged.items():
@@ -262,13 +187,18 @@ def _stage_one(name: str) -> None:
     _write_synced(staged[name], files[name])
 
 
-def _write_synced(tmp: Path, chunks: Iterable[str]) -> None:
-    """``chunks`` written to the new file ``tmp`` and synced to disk.
+def _write_synced(tmp: Path, content: Iterable[str] | Path) -> None:
+    """``content`` written to the new file ``tmp`` and synced to disk.
 
     The file gets the usual permissions (the umask applies), unlike ``tempfile``'s private ones.
     """
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.writelines(chunks)
+    with os.fdopen(fd, "wb") as fh:
+        if isinstance(content, Path):
+            with open(content, "rb") as source:  # bytes as they are: no decoding and encoding again
+                shutil.copyfileobj(source, fh, COPY_CHUNK)
+        else:
+            for chunk in content:
+                fh.write(chunk.encode("utf-8"))
         fh.flush()
         os.fsync(fh.fileno())
