@@ -33,7 +33,7 @@ _TAG_LIKE = regex.compile(r"[\p{Lu}][\p{Lu}\p{N}\-]{1,9}|[\p{Lu}][\p{L}]{2,14}")
 _INITIALS = regex.compile(r"(?:\p{Lu}\.){1,4}")
 _WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\-]*")
 _TAG_WORD = regex.compile(r"[\p{L}\p{N}?\ufffd][\p{L}\p{N}\p{M}\p{S}?\ufffd.'’&\-]*")
-_CLOSING_LINE = regex.compile(r"\)[ \t.*_]*$", regex.MULTILINE)
+_CLOSING_TRAIL = " \t.*_"  # what may follow the bracket that closes a line: ``(AA).``, ``*(AP)*``
 # Markdown emphasis around a whole line (``*A caption. (AP Photo/Jane Doe)*``), blanked for matching.
 _EMPHASIS = regex.compile(r"^([ \t]*)([*_]{1,3})(?=\S)|(?<=\S)([*_]{1,3})([ \t]*)$")
 _SENTENCE_ENDS = '.!?:;"”»'
@@ -173,10 +173,8 @@ def _rule_lines(doc: Document, rs: RuleSet, hits: _Hits) -> list[list[int]]:
     lost = {doc.position(m.start())[0] for m in hits.lost}
     first = [n for n, text in enumerate(doc.lines[:12], 1) if text.strip()][:DATELINE_LINES + 1]
     bracketed = {n for n in first if _TAG_OPENING.search(doc.lines[n - 1][:DATELINE_REACH])}
-    by_position = {
-        "dateline": sorted(head | lost | bracketed),
-        "closing": sorted(tail | lost | {doc.position(m.start())[0] for m in _CLOSING_LINE.finditer(doc.text)}),
-    }
+    closed = {n for n, text in enumerate(doc.lines, 1) if text.rstrip(_CLOSING_TRAIL).endswith(")")}
+    by_position = {"dateline": sorted(head | lost | bracketed), "closing": sorted(tail | lost | closed)}
     anywhere = sorted(hits.alias_lines)
     return [sorted(hits.keyword_lines.get(i, ())) if ct.rule.keywords else by_position.get(ct.rule.position, anywhere)
             for i, ct in enumerate(rs.tags)]
