@@ -18,9 +18,10 @@ _PLAIN_COLLECTIONS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @functools.cache
-def _yaml() -> tuple[Any, Any]:
-    """PyYAML, imported on first use (a run whose rules come from the cache reads no YAML): libyaml's
-    parser when PyYAML was built with it (both are safe loaders: no Python objects), and a constructor."""
+def _safe_loading() -> tuple[Any, Any]:
+    """libyaml's parser when PyYAML was built with it (both are safe loaders: no Python objects), and a
+    constructor for scalars. PyYAML is imported on first use: a run whose rules come from the cache
+    reads no YAML."""
     import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader), yaml.constructor.SafeConstructor()
@@ -45,7 +46,7 @@ def load_yaml(path: Path, error: type[UserError] = UserError) -> tuple[Any, Line
     import yaml
 
     try:
-        node = yaml.compose(raw, Loader=_yaml()[0])
+        node = yaml.compose(raw, Loader=_safe_loading()[0])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -109,7 +110,7 @@ def _scalar(node: yaml.Node, path: Path, error: type[UserError]) -> Any:
     if node.tag == _STR:
         return node.value
     try:
-        return _yaml()[1].construct_object(node)
+        return _safe_loading()[1].construct_object(node)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"invalid value: {problem}", str(path), node.start_mark.line + 1) from None

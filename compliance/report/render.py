@@ -99,10 +99,7 @@ def write_reports(report: SpooledReport, checker: Checker, out_dir: Path,
     kept_by_name = {p.name: p for p in kept or ()}
     if kept_by_name.keys() == {"report.json", *REPORTS}:
         return write_all(out_dir, {name: kept_by_name[name] for name in ["report.json", *REPORTS]})
-    from .templates import (  # jinja2 is loaded only when reports are rendered
-        environment,
-        render_template,
-    )
+    from .templates import environment, render_template  # jinja2: imported only when reports are rendered
 
     env = environment([*template_dirs, builtin_templates_dir()])
     data = template_data(report, checker)
@@ -127,8 +124,7 @@ def _reports_key(report: SpooledReport, checker: Checker, template_dirs: list[Pa
 
 def write_all(out_dir: Path, files: dict[str, Iterable[str] | Path], jobs: int = 1) -> list[Path]:
     """Write each file's text (in pieces, or a copy of a file) to a temporary file in ``out_dir``, then
-    rename them all into place.
-    With ``jobs`` > 1, forked processes write the files at once (each report renders on its own).
+    rename them all into place. With ``jobs`` > 1, forked processes write the files at once.
 
     A failure while writing (a broken template, a full disk, Ctrl-C) changes no file and removes the
     folders it made; interrupted while renaming, each file is whole, from this run or the one before.
