@@ -12,9 +12,12 @@ import os
 import pickle
 import shutil
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from pydantic.version import VERSION as PYDANTIC_VERSION
 
 from . import __version__
 
@@ -38,9 +41,10 @@ def key(*parts: str | bytes) -> str:
 
 @functools.cache
 def _code_digest() -> bytes:
-    """The version and this package's own source: a pickle made by other code (an upgrade, a checkout
-    with the same version number) is never read, since its classes may no longer fit."""
-    h = hashlib.sha256(__version__.encode())
+    """The version and this package's own source, and the Python and pydantic it runs on: a pickle made
+    by other code (an upgrade, a checkout with the same version number, another virtualenv sharing the
+    cache folder) is never read, since its classes may no longer fit."""
+    h = hashlib.sha256(f"{__version__}\0{sys.version}\0{PYDANTIC_VERSION}".encode())
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         h.update(path.read_bytes())
     return h.digest()
@@ -55,7 +59,7 @@ def get(kind: str, entry: str) -> Any | None:
     try:
         with open(root / kind / f"{entry}.pickle", "rb") as fh:
             return pickle.load(fh)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+    except Exception:  # noqa: BLE001 - whatever a damaged or foreign entry raises, it is only work to redo
         return None
 
 

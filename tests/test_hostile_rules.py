@@ -180,3 +180,20 @@ def test_cache_entries_left_by_other_code_are_not_read(tmp_path, monkeypatch):
         entry.write_bytes(pickle.dumps(["objects of classes that have changed since"]))
     monkeypatch.setattr(cache, "_code_digest", lambda: b"the code after an upgrade")  # same version number
     assert len(RuleSet.load().loaded) == expected
+
+
+class _Failing:
+    """A pickle that raises an error no unpickling code expects (ValueError), as a damaged entry may."""
+
+    def __reduce__(self):
+        return (int, ("not a number",))
+
+
+def test_a_cache_entry_that_fails_to_load_is_made_again(tmp_path, monkeypatch):
+    from compliance.ruleset import RuleSet
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    expected = RuleSet.load().fingerprint
+    for entry in (tmp_path / "cache").rglob("*.pickle"):
+        entry.write_bytes(pickle.dumps(_Failing()))
+    assert RuleSet.load().fingerprint == expected
