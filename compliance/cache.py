@@ -6,6 +6,7 @@ own (created 0700); a folder that cannot be written just means no caching.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -14,6 +15,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +58,15 @@ def get(kind: str, entry: str) -> Any | None:
         return None
     if not _trusted(root / kind):
         return None
+    path = root / kind / f"{entry}.pickle"
     try:
-        with open(root / kind / f"{entry}.pickle", "rb") as fh:
-            return pickle.load(fh)
+        with open(path, "rb") as fh:
+            value = pickle.load(fh)
     except Exception:  # noqa: BLE001 - whatever a damaged or foreign entry raises, it is only work to redo
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # in use: the sweep keeps it (see ``_sweep``)
+    return value
 
 
 def _trusted(folder: Path) -> bool:
@@ -84,7 +90,25 @@ def put(kind: str, entry: str, value: Any) -> None:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"{entry}.pickle")
     except OSError:
-        pass
+        return
+    if folder not in _SWEPT:
+        _SWEPT.add(folder)
+        _sweep(folder)
+
+
+_SWEPT: set[Path] = set()  # folders swept by this process
+STALE_DAYS = 30
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the entries nobody has read for ``STALE_DAYS`` (those of earlier versions and of rule files
+    since edited), and temporary files a crash left: done once per process, when it writes the folder."""
+    cutoff = time.time() - STALE_DAYS * 86400
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.name.endswith((".pickle", ".tmp")) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
 
 
 class Table:

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 from compliance import Agreement, Checker
+from compliance.cli import main
 from compliance.incremental import ResultCache
 from compliance.ruleset import RuleSet
 from compliance.ruleset.load import builtin_rules_dir
-from compliance.cli import main
 
 from .conftest import CONTENT, EXAMPLES
 
@@ -172,3 +174,21 @@ def test_report_bundles_keep_the_newest_few_and_only_whole_ones(tmp_path, monkey
     assert [p.name for p in bundles.get("c")] == ["report.json"]
     (tmp_path / "cache" / "reports" / "c" / ".complete").unlink()  # as if the copy had been cut short
     assert bundles.get("c") is None
+
+
+def test_pickles_nobody_read_for_a_month_are_removed_when_a_new_process_writes(tmp_path, monkeypatch):
+    from compliance import cache
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_SWEPT", set())
+    folder = tmp_path / "cache" / "rules"
+    for name in ("stale", "used"):
+        cache.put("rules", name, [name])
+        month_ago = time.time() - 31 * 86400
+        os.utime(folder / f"{name}.pickle", (month_ago, month_ago))
+    assert cache.get("rules", "used") == ["used"]  # read now: kept
+    cache.put("rules", "same-process", ["x"])  # a process sweeps a folder once
+    assert (folder / "stale.pickle").exists()
+    monkeypatch.setattr(cache, "_SWEPT", set())  # the next process
+    cache.put("rules", "new", ["new"])
+    assert sorted(p.stem for p in folder.glob("*.pickle")) == ["new", "same-process", "used"]
