@@ -57,3 +57,11 @@ def test_a_template_cannot_change_the_documents(tmp_path):
     assert result.exit_code == 2
     assert result.output.startswith(f"compliance: error: {templates / 'permission.md.j2'}:1: template error: ")
     assert snapshot(out) == before
+
+
+def test_the_spool_reads_the_same_where_the_system_has_no_pread(monkeypatch):
+    monkeypatch.delattr("os.pread")  # as on Windows
+    checker = Checker()
+    report = checker.check_paths([CONTENT])
+    with spooled(report, checker) as spool:
+        assert "".join(spool.json_chunks()) == report.to_json() + "\n"

@@ -106,7 +106,10 @@ class Spool:
 
     def _read(self, entry: Entry) -> bytes:
         # At an offset, not from the file's position: forked renderers share that (see ``render.write_all``).
-        return os.pread(self._file.fileno(), entry.size, entry.offset)
+        if hasattr(os, "pread"):
+            return os.pread(self._file.fileno(), entry.size, entry.offset)
+        self._file.seek(entry.offset)  # Windows: no pread, and no forked renderers either
+        return self._file.read(entry.size)
 
 
 @dataclass(frozen=True)
