@@ -94,6 +94,47 @@ def test_compiled_rules_are_reused_until_a_rule_file_changes(tmp_path, monkeypat
     assert RuleSet.load(packs, disable=["zenith"]).resolve("ZNA") == []  # what is disabled is part of the key
 
 
+def test_rules_edited_while_they_load_are_not_kept_under_what_they_said_before(tmp_path, monkeypatch):
+    import compliance.ruleset.compiled as compiled
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    agency = pack / "agency.yaml"
+    agency.write_text(AGENCY.format(tag="ZHA"), encoding="utf-8")
+    real = compiled.load_rules
+
+    def edited_meanwhile(roots, disable):
+        agency.write_text(AGENCY.format(tag="ZNA"), encoding="utf-8")  # after the cache key was taken
+        return real(roots, disable)
+
+    packs = [builtin_rules_dir(), pack]
+    monkeypatch.setattr(compiled, "load_rules", edited_meanwhile)
+    assert RuleSet.load(packs).resolve("ZNA") == ["zenith"]
+    monkeypatch.setattr(compiled, "load_rules", real)
+    agency.write_text(AGENCY.format(tag="ZHA"), encoding="utf-8")  # back as it was when the key was taken
+    assert RuleSet.load(packs).resolve("ZHA") == ["zenith"]
+
+
+def test_a_rule_file_edited_while_it_is_parsed_is_not_kept_under_what_it_said_before(tmp_path, monkeypatch):
+    import compliance.ruleset.load as load
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    agency = tmp_path / "agency.yaml"
+    agency.write_text(AGENCY.format(tag="ZHA"), encoding="utf-8")
+    real = load._parse_file
+
+    def edited_meanwhile(path):
+        agency.write_text(AGENCY.format(tag="ZNA"), encoding="utf-8")  # after the cache key was taken
+        return real(path)
+
+    monkeypatch.setattr(load, "_parse_file", edited_meanwhile)
+    assert [lr.rule.tags for lr in load.load_file(agency)] == [["ZNA"]]
+    monkeypatch.setattr(load, "_parse_file", real)
+    agency.write_text(AGENCY.format(tag="ZHA"), encoding="utf-8")
+    assert [lr.rule.tags for lr in load.load_file(agency)] == [["ZHA"]]
+
+
 def _forged(table: Path, verdict: str = "allow") -> None:
     """Rewrite every cached result as if it said ``verdict``, checksums and all."""
     db = sqlite3.connect(table)

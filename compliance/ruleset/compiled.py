@@ -102,7 +102,7 @@ class RuleSet:
         rs = cache.get("ruleset", entry) if entry else None
         if not isinstance(rs, RuleSet):
             rs = cls.compile(load_rules(roots, disable))
-            if entry:
+            if entry and packs_key(roots, disable) == entry:  # no file changed while it was read
                 cache.put("ruleset", entry, rs)
         return rs
 

@@ -1,6 +1,7 @@
 """Reading rule packs: YAML files -> validated rule models, with file:line on every error."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -77,13 +78,16 @@ def packs_key(roots: Iterable[Path], disable: Iterable[str]) -> str | None:
 def load_file(path: Path) -> list[LoadedRule]:
     """The validated rules of one file; parsed YAML is cached by content, so a large registry loads fast."""
     try:
-        entry = cache.key("rules", str(path.resolve()), path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         raise RuleError(f"cannot read: {exc.strerror or exc}", str(path)) from None
+    entry = cache.key("rules", str(path.resolve()), data)
     rules = cache.get("rules", entry)
     if rules is None:
         rules = _parse_file(path)
-        cache.put("rules", entry, rules)
+        with contextlib.suppress(OSError):
+            if path.read_bytes() == data:  # not edited while it was parsed
+                cache.put("rules", entry, rules)
     return rules
 
 
