@@ -89,10 +89,6 @@ class Document(BaseModel):
         end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
         return start, end
 
-    @property
-    def line_count(self) -> int:
-        return len(self.line_starts)
-
     # -- reporting positions in the original file -------------------------
     def locate(self, result: DocumentResult) -> DocumentResult:
         """The result with every text line and column replaced by the source file's.
