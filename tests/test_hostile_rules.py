@@ -73,6 +73,10 @@ def test_lint_warns_about_nested_unbounded_repetition(tmp_path):
     "{{ cycler.__init__.__globals__.os.system('touch pwned') }}",
     "{{ report.__class__.__init__.__globals__ }}",
     "{% set _ = report.not_checked.append(1) %}changed",
+    "{% for d in report.documents %}{{ loop.__class__.__init__.__globals__ }}{% endfor %}",
+    "{% for d in report.documents %}{{ loop.cycle.__func__.__globals__ }}{% endfor %}",
+    "{% set ns = namespace(x=1) %}{{ ns.__class__.__init__.__globals__ }}",
+    "{% import '_macros.html.j2' as m %}{{ m._body_stream }}",
 ])
 def test_a_template_reaching_for_python_internals_fails_and_writes_nothing(content, tmp_path, monkeypatch, source):
     monkeypatch.chdir(tmp_path)
