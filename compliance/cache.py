@@ -91,13 +91,25 @@ def put(kind: str, entry: str, value: Any) -> None:
         os.replace(tmp, folder / f"{entry}.pickle")
     except OSError:
         return
-    if folder not in _SWEPT:
-        _SWEPT.add(folder)
-        _sweep(folder)
+    _sweep_once(folder)
 
 
 _SWEPT: set[Path] = set()  # folders swept by this process
 STALE_DAYS = 30
+REFRESH_DAYS = 7  # a results table entry's day of use is rewritten at most this often: 5,000 writes cost 0.3 s
+
+
+def _sweep_once(folder: Path, table: sqlite3.Connection | None = None) -> None:
+    if folder in _SWEPT:
+        return
+    _SWEPT.add(folder)
+    if table is not None:
+        table.execute("DELETE FROM entries WHERE used < ?", (_today() - STALE_DAYS,))
+    _sweep(folder)
+
+
+def _today() -> int:
+    return int(time.time() // 86400)
 
 
 def _sweep(folder: Path) -> None:
@@ -114,17 +126,25 @@ def _sweep(folder: Path) -> None:
 class Table:
     """Text values by key in one SQLite file of the cache folder: many small entries (a result per
     document) in one file, not a file each. Each process opens its own connection (a forked worker
-    must not share its parent's), and any database error just means no caching."""
+    must not share its parent's), and any database error just means no caching.
+
+    An entry records the day it was last used (to within ``REFRESH_DAYS``); those unused for
+    ``STALE_DAYS`` are removed, like the pickles, when a process first writes the table."""
 
     def __init__(self, kind: str):
         self.kind = kind
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+        self._path = Path()
 
     def get(self, key: str) -> str | None:
         db = self._connect()
+        if db is None:
+            return None
         try:
-            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone() if db else None
+            row = db.execute("SELECT value, used FROM entries WHERE key = ?", (key,)).fetchone()
+            if row and row[1] <= _today() - REFRESH_DAYS:  # a write per entry once a week, not on every read
+                db.execute("UPDATE entries SET used = ? WHERE key = ?", (_today(), key))
         except sqlite3.Error:
             return None
         return row[0] if row else None
@@ -133,7 +153,8 @@ class Table:
         db = self._connect()
         try:
             if db:
-                db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)", (key, value))
+                db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (key, value, _today()))
+                _sweep_once(self._path.parent, db)
         except sqlite3.Error:
             pass
 
@@ -151,11 +172,17 @@ class Table:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not _trusted(folder):  # a planted table could pass a denied document as allowed
                 return None
-            db = sqlite3.connect(folder / "table.sqlite3", timeout=30, isolation_level=None,
-                                 check_same_thread=False)
+            self._path = folder / "table.sqlite3"
+            db = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode = WAL")  # workers read and write at once
             db.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost in a crash is only work redone
-            db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS entries "
+                       "(key TEXT PRIMARY KEY, value TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0)")
+            if "used" not in {column[1] for column in db.execute("PRAGMA table_info(entries)")}:
+                # A table from before entries were swept: its entries count as unused (their keys hold a
+                # code digest another version made, so none would be read again anyway).
+                with contextlib.suppress(sqlite3.OperationalError):  # unless another process added it first
+                    db.execute("ALTER TABLE entries ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
             return db
         except (OSError, sqlite3.Error):
             return None

@@ -233,3 +233,45 @@ def test_pickles_nobody_read_for_a_month_are_removed_when_a_new_process_writes(t
     monkeypatch.setattr(cache, "_SWEPT", set())  # the next process
     cache.put("rules", "new", ["new"])
     assert sorted(p.stem for p in folder.glob("*.pickle")) == ["new", "same-process", "used"]
+
+
+def test_results_nobody_used_for_a_month_are_removed_when_a_new_process_writes(tmp_path, monkeypatch):
+    from compliance import cache
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_SWEPT", set())
+    table = cache.Table("results")
+    for name in ("stale", "used"):
+        table.put(name, name)
+    db = sqlite3.connect(tmp_path / "cache" / "results" / "table.sqlite3", isolation_level=None)
+    db.execute("UPDATE entries SET used = used - 31")  # as if written a month ago
+    assert table.get("used") == "used"  # read now: kept
+    table.put("same-process", "x")  # a process sweeps a table once
+    assert _keys(db) == ["same-process", "stale", "used"]
+    monkeypatch.setattr(cache, "_SWEPT", set())  # the next process
+    cache.Table("results").put("new", "new")
+    assert _keys(db) == ["new", "same-process", "used"]
+
+
+def test_a_results_table_of_an_earlier_version_is_taken_over_and_its_leftovers_removed(tmp_path, monkeypatch):
+    from compliance import cache
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_SWEPT", set())
+    folder = tmp_path / "cache" / "results"
+    folder.mkdir(parents=True, mode=0o700)
+    db = sqlite3.connect(folder / "table.sqlite3", isolation_level=None)
+    db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)")  # no day of use
+    db.execute("INSERT INTO entries VALUES ('old', 'old')")
+    pickle = folder / "0123abcd.pickle"  # a result as versions before the table kept it
+    pickle.write_bytes(b"old")
+    os.utime(pickle, (time.time() - 31 * 86400,) * 2)
+    table = cache.Table("results")
+    table.put("new", "new")
+    assert table.get("new") == "new"
+    assert _keys(db) == ["new"]
+    assert not pickle.exists()
+
+
+def _keys(db: sqlite3.Connection) -> list[str]:
+    return sorted(key for key, in db.execute("SELECT key FROM entries"))
