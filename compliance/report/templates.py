@@ -19,6 +19,8 @@ from ..errors import UserError
 # A template yields hundreds of pieces per document, each too small to write alone.
 PIECES_PER_WRITE = 4096
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_SPACES = re.compile(r"\s+")
+_BACKTICKS = re.compile(r"`+")
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -85,13 +87,13 @@ def _template_frame(exc: Exception, name: str) -> tuple[str, int | None]:
 
 def markdown_text(text: object) -> str:
     """Document text made inert in Markdown: no markup, no HTML, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+    return _MD_SPECIAL.sub(r"\\\1", _SPACES.sub(" ", str(text)))
 
 
 def markdown_code(text: object) -> str:
     """A code span that holds any text, backticks included."""
     text = " ".join(str(text).split())
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
