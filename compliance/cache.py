@@ -183,6 +183,7 @@ class Table:
                 # code digest another version made, so none would be read again anyway).
                 with contextlib.suppress(sqlite3.OperationalError):  # unless another process added it first
                     db.execute("ALTER TABLE entries ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
+            db.execute("CREATE INDEX IF NOT EXISTS entries_used ON entries (used)")  # a sweep reads no other rows
             return db
         except (OSError, sqlite3.Error):
             return None
