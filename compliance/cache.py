@@ -135,7 +135,7 @@ class Table:
         self.kind = kind
         self._db: sqlite3.Connection | None = None
         self._pid = 0
-        self._path = Path()
+        self._folder = Path()  # set when the table opens
 
     def get(self, key: str) -> str | None:
         db = self._connect()
@@ -154,7 +154,7 @@ class Table:
         try:
             if db:
                 db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", (key, value, _today()))
-                _sweep_once(self._path.parent, db)
+                _sweep_once(self._folder, db)
         except sqlite3.Error:
             pass
 
@@ -172,8 +172,8 @@ class Table:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not _trusted(folder):  # a planted table could pass a denied document as allowed
                 return None
-            self._path = folder / "table.sqlite3"
-            db = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=False)
+            self._folder = folder
+            db = sqlite3.connect(folder / "table.sqlite3", timeout=30, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode = WAL")  # workers read and write at once
             db.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost in a crash is only work redone
             db.execute("CREATE TABLE IF NOT EXISTS entries "
