@@ -22,7 +22,7 @@ from ..models import DocumentResult
 from ..paths import Found, collect
 from ..engines.local import check_many
 from ..incremental import ResultCache
-from ..report import FORMATS, FormatOptions
+from ..report import FORMATS, FormatOptions, formatter
 from ..report.spool import Spool
 from .common import (Output, UsageFailure, build, cache_option, checker_options, exit_code, fails, jobs_option,
                      output_options, user_errors)
@@ -66,7 +66,7 @@ def check(paths: tuple[str, ...], fmt: str | None, rev: str | None, stdin_filena
     if out.quiet and fmt == "text":
         failing = [d for d in report.documents if d.error or fails(d, config.fail_on)]
         shown = report.model_copy(update={"documents": failing, "unused_waivers": []})
-    out.result(FORMATS[fmt](shown, FormatOptions(checker.rules, config.fail_on)), styled=fmt == "text")
+    out.result(formatter(fmt)(shown, FormatOptions(checker.rules, config.fail_on)), styled=fmt == "text")
     raise SystemExit(exit_code(report.documents, config.fail_on))
 
 
