@@ -128,9 +128,10 @@ def detect(doc: Document, rs: RuleSet) -> Detection:
 
 def _prefilter(doc: Document, folded: str, rs: RuleSet) -> _Hits:
     hits = _Hits(lost=_lost_letters(doc.text))  # read once: tag positions and the damage check both use them
-    if rs.automaton is not None:
+    automaton = rs.automaton
+    if automaton is not None:
         # Offsets in the word view are one more than in the text (its leading pad).
-        for key, start, end in rs.automaton.find_matches_as_indexes(word_view(folded), overlapping=True):
+        for key, start, end in automaton.find_matches_as_indexes(word_view(folded), overlapping=True):
             lead, trail, anchors = rs.word_anchors[key]
             _hit(doc, hits, start - 1 + lead, end - 1 - trail, anchors)
     for key, anchors in rs.symbol_anchors:

@@ -85,17 +85,17 @@ class RuleSet:
     terms_of_notice: dict[str, Terms] = field(default_factory=dict)  # notice rule id -> the terms it implies
     aliases: dict[str, list[str]] = field(default_factory=dict)
     scopes: list[tuple[str, regex.Pattern[str]]] = field(default_factory=list)
-    automaton: ahocorasick_rs.AhoCorasick | None = None  # over ``text.word_view``: whole words only
-    word_keys: list[str] = field(default_factory=list)  # the automaton's keys
+    word_keys: list[str] = field(default_factory=list)  # the keys of ``automaton``
     word_anchors: list[tuple[int, int, tuple[Anchor, ...]]] = field(default_factory=list)  # per automaton key:
     # the padding added before and after it (see ``text.word_key``) and what it anchors
     symbol_anchors: list[tuple[str, tuple[Anchor, ...]]] = field(default_factory=list)
     fingerprint: str = ""
+    _automaton: ahocorasick_rs.AhoCorasick | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def load(cls, packs: Iterable[Path] | None = None, disable: Iterable[str] = ()) -> RuleSet:
         """The compiled packs; kept whole in the cache folder, so a process with unchanged rules
-        unpickles them instead of compiling (only the automaton is rebuilt, see ``__setstate__``)."""
+        unpickles them instead of compiling (the automaton excepted, see ``automaton``)."""
         roots = list(packs) if packs is not None else [builtin_rules_dir()]
         disable = list(disable)
         entry = packs_key(roots, disable)
@@ -107,11 +107,15 @@ class RuleSet:
         return rs
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "automaton": None}  # not picklable: rebuilt from its keys
+        return {**self.__dict__, "_automaton": None}  # not picklable: rebuilt from its keys
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self.automaton = _automaton(self.word_keys)
+    @property
+    def automaton(self) -> ahocorasick_rs.AhoCorasick | None:
+        """The prefilter over ``text.word_view`` (whole words only), built on first use: a run whose
+        results all come from the result cache never needs it."""
+        if self._automaton is None and self.word_keys:
+            self._automaton = _automaton(self.word_keys)
+        return self._automaton
 
     @classmethod
     def compile(cls, loaded: list[LoadedRule]) -> RuleSet:
@@ -137,7 +141,7 @@ class RuleSet:
             rs.policies.append(lr.rule)
         for lr in loaded:
             rs._check_example_agreements(lr)
-        rs._build_automaton()
+        rs._build_anchors()
         _validate([p for ct in rs.tags for p in (ct.rx, ct.empty) if p is not None] + [cn.rx for cn in rs.notices])
         rs.fingerprint = _fingerprint(loaded)
         return rs
@@ -193,7 +197,7 @@ class RuleSet:
                         raise lr.error(f"example agreement names unknown source '{agreement.source}'",
                                        "examples", expected, i, "agreements", j)
 
-    def _build_automaton(self) -> None:
+    def _build_anchors(self) -> None:
         anchors: dict[str, list[Anchor]] = {}
         for sid, src in self.sources.items():
             tags = {fold(t).strip() for t in src.tags}
@@ -215,7 +219,6 @@ class RuleSet:
                 words.setdefault(padded[0], (padded[1], padded[2], []))[2].extend(values)
         self.word_keys = list(words)
         self.word_anchors = [(lead, trail, tuple(values)) for lead, trail, values in words.values()]
-        self.automaton = _automaton(self.word_keys)
 
     # -- lookups ----------------------------------------------------------
     def resolve(self, text: str) -> list[str]:
@@ -237,9 +240,7 @@ class RuleSet:
         return next((lr for lr in self.loaded if lr.rule.id == rule_id), None)
 
 
-def _automaton(keys: list[str]) -> ahocorasick_rs.AhoCorasick | None:
-    if not keys:
-        return None
+def _automaton(keys: list[str]) -> ahocorasick_rs.AhoCorasick:
     # A DFA runs several times faster; past a few thousand keys it takes too much memory to build.
     dfa = ahocorasick_rs.Implementation.DFA if len(keys) <= DFA_MAX_KEYS else None
     return ahocorasick_rs.AhoCorasick(keys, implementation=dfa)
