@@ -28,8 +28,6 @@ from .load import FORMATS
 from .models import NotChecked
 
 GLOB_CHARS = frozenset("*?[")
-# The standard library's own table, not the machine's /etc/mime.types, so reports do not vary by host.
-_MEDIA_TYPES = mimetypes.MimeTypes()
 
 
 @dataclass(frozen=True)
@@ -142,8 +140,15 @@ def _classify(path: Path) -> Found:
                           reason="not a regular file (a pipe, socket or device): not opened")
     if path.suffix.lower() in FORMATS:
         return path
-    media_type = _MEDIA_TYPES.guess_type(path.name, strict=False)[0] or "unknown"
+    media_type = _media_types().guess_type(path.name, strict=False)[0] or "unknown"
     return NotChecked(path=display_name(path), type=media_type, reason="not a format the checker reads")
+
+
+@lru_cache(maxsize=None)
+def _media_types() -> mimetypes.MimeTypes:
+    """The standard library's own table, not the machine's /etc/mime.types, so reports do not vary by host;
+    built when the first file the checker does not read is met."""
+    return mimetypes.MimeTypes()
 
 
 def relative_to(path: Path, base: Path) -> str:

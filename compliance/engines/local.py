@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.pool
 import os
 import signal
-from typing import Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
 
 from ..models import DocumentResult, NotChecked
 from ..paths import Found
 from ..report.spool import Spooled
+
+if TYPE_CHECKING:  # the pool module loads with the first pool: a run of one file starts without it
+    import multiprocessing.pool
 
 MIN_FILES_PER_WORKER = 8  # below this a pool costs more than it saves
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
