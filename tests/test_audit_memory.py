@@ -1,10 +1,20 @@
-"""An audit's memory is bounded by its largest document, not by how many documents the folder holds."""
+"""A run over a folder (an audit, or a check printing JSON) holds memory bounded by its largest document,
+not by how many documents the folder holds."""
 from __future__ import annotations
 
 import gc
+import json
+import tracemalloc
+from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any, Callable, Iterator
+from unittest.mock import patch
 
+import pytest
 from click.testing import Result
+
+import compliance.cli.check as check_command
+from compliance.cli import main
 
 from .inputtree import AGENCY, invoke
 from .test_bad_input import traced
@@ -34,21 +44,50 @@ def audit(tmp_path: Path, files: int) -> Result:
     return result
 
 
-def peak(tmp_path: Path, files: int) -> int:
-    """The peak memory of an audit, with the cycle collector off: whenever it would run, garbage from the
-    rules and templates each audit compiles would move the peak by more than the documents do."""
+def check_json(tmp_path: Path, files: int) -> Path:
+    """``check --format json`` with its output sent to a file, as a CI job redirects it (click's test runner
+    would keep the output in memory, which grows with the folder by design); the file. Its peak is taken
+    from the first document on: before that, compiling the rules peaks higher than dozens of documents
+    held in memory would."""
+    content = folder(tmp_path / f"content-{files}", files)
+    report = tmp_path / f"report-{files}.json"
+    checked = check_command.check_many
+
+    def peak_from_first_document(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for i, result in enumerate(checked(*args, **kwargs)):
+            if i == 0 and tracemalloc.is_tracing():
+                tracemalloc.reset_peak()
+            yield result
+
+    with report.open("w", encoding="utf-8") as out, redirect_stdout(out), pytest.raises(SystemExit) as done, \
+            patch.object(check_command, "check_many", peak_from_first_document):
+        main.main(["check", "--format", "json", "-j", "1", "--no-cache", str(content)], standalone_mode=False)
+    assert done.value.code == 1
+    return report
+
+
+def peak(run: Callable[[Path, int], object], tmp_path: Path, files: int) -> int:
+    """The peak memory of a run, with the cycle collector off: whenever it would run, garbage from the
+    rules and templates each run compiles would move the peak by more than the documents do."""
     gc.collect()
     gc.disable()
     try:
-        return traced(audit, tmp_path, files)[1]
+        return traced(run, tmp_path, files)[1]
     finally:
         gc.enable()
 
 
-def test_peak_memory_grows_only_by_a_small_index_entry_per_document(tmp_path):
+@pytest.mark.parametrize("run", [audit, check_json], ids=["audit", "check-json"])
+def test_peak_memory_grows_only_by_a_small_index_entry_per_document(tmp_path, run):
     small, large = 8, 32
-    audit(tmp_path, 3)  # imports and caches what any audit needs, outside the measure
+    run(tmp_path, 3)  # imports and caches what any run needs, outside the measure
     # The smaller of two rounds: a one-off allocation (a pattern compiled on first use, a cache growing
-    # its table) may land in either audit once, never in both rounds.
-    growth = min(peak(tmp_path / str(n), large) - peak(tmp_path / str(n), small) for n in range(2))
+    # its table) may land in either run once, never in both rounds.
+    growth = min(peak(run, tmp_path / str(n), large) - peak(run, tmp_path / str(n), small) for n in range(2))
     assert growth / (large - small) < BYTES_PER_DOCUMENT, f"{growth / (large - small):.0f} bytes per document"
+
+
+def test_check_json_to_a_file_holds_every_document(tmp_path):
+    report = json.loads(check_json(tmp_path, 12).read_text(encoding="utf-8"))
+    assert [d["verdict"] for d in report["documents"]].count("deny") == 4
+    assert len(report["documents"]) == 12
