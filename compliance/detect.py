@@ -128,7 +128,7 @@ def detect(doc: Document, rs: RuleSet) -> Detection:
 
 def _prefilter(doc: Document, folded: str, rs: RuleSet) -> _Hits:
     hits = _Hits(lost=_lost_letters(doc.text))  # read once: tag positions and the damage check both use them
-    automaton = rs.automaton
+    automaton = rs.automaton()
     if automaton is not None:
         # Offsets in the word view are one more than in the text (its leading pad).
         for key, start, end in automaton.find_matches_as_indexes(word_view(folded), overlapping=True):

@@ -8,6 +8,7 @@ from compliance.detect import detect
 from compliance.document import Document
 from compliance.license import cc_license_id, license_terms
 from compliance.models import Agreement
+from compliance.ruleset import RuleSet, compiled
 from compliance.text import fold
 
 
@@ -69,3 +70,18 @@ def test_creative_commons_wording_maps_to_spdx_and_terms():
     assert cc_license_id("CC BY-NC-SA 3.0") == "CC-BY-NC-SA-3.0"
     terms = license_terms("CC-BY-ND-4.0")
     assert "modify" in terms.prohibits and "attribute" in terms.duties
+
+
+def test_the_prefilter_finds_the_same_before_and_after_it_switches_to_a_dfa(monkeypatch):
+    """A run starts with a quick-to-build NFA and builds the faster DFA after ``DFA_AFTER`` documents."""
+    monkeypatch.setattr(compiled, "DFA_AFTER", 3)
+    rs = RuleSet.load()
+    doc = Document(path="x", text="ANKARA (AA) - Talks went on, İLKHA reported.\nKaynak: DHA\n"
+                                   "Creative Commons Attribution 4.0 International. (Reuters)")
+    runs, automata = [], []
+    for _ in range(4):
+        runs.append([(f.kind, f.start, f.end, f.source) for f in detect(doc, rs).findings])
+        automata.append(rs._automaton)
+    assert automata[0] is automata[1] is not automata[2] is automata[3]  # the DFA from the third document
+    assert runs[0] == runs[3]
+    assert {"aa", "dha", "reuters"} <= {source for *_, source in runs[0]}
