@@ -33,7 +33,8 @@ _TAG_LIKE = regex.compile(r"[\p{Lu}][\p{Lu}\p{N}\-]{1,9}|[\p{Lu}][\p{L}]{2,14}")
 _INITIALS = regex.compile(r"(?:\p{Lu}\.){1,4}")
 _WORD = regex.compile(r"[\p{L}][\p{L}\p{M}'\-]*")
 _TAG_WORD = regex.compile(r"[\p{L}\p{N}?\ufffd][\p{L}\p{N}\p{M}\p{S}?\ufffd.'’&\-]*")
-_CLOSING_TRAIL = " \t.*_"  # what may follow the bracket that closes a line: ``(AA).``, ``*(AP)*``
+# A line that a bracket closes, with what may follow it: ``(AA).``, ``*(AP)*``.
+_CLOSED_LINE = re.compile(r"\)[ \t.*_]*$", re.MULTILINE)
 # Markdown emphasis around a whole line (``*A caption. (AP Photo/Jane Doe)*``), blanked for matching.
 _EMPHASIS = regex.compile(r"^([ \t]*)([*_]{1,3})(?=\S)|(?<=\S)([*_]{1,3})([ \t]*)$")
 _SENTENCE_ENDS = '.!?:;"”»'
@@ -157,12 +158,12 @@ def _hit(doc: Document, hits: _Hits, start: int, end: int, anchors: tuple) -> No
 
 
 # -- tags ------------------------------------------------------------------
-def _rule_lines(doc: Document, rs: RuleSet, hits: _Hits) -> list[list[int]]:
-    """For each tag rule, the lines it can match on: the lines holding one of its keywords, else
-    those holding a known tag where its position puts one (near the start for datelines, near the
-    end for closings), plus, since unknown, stripped and damaged tags are read there too, the
-    first lines with a bracket near their start (datelines) and the lines that end with a
-    parenthesis (closings)."""
+def _rule_lines(doc: Document, rs: RuleSet, hits: _Hits) -> list[tuple[CompiledTag, list[int]]]:
+    """The tag rules that can match, each with the lines it can match on: the lines holding one of
+    its keywords, else those holding a known tag where its position puts one (near the start for
+    datelines, near the end for closings), plus, since unknown, stripped and damaged tags are read
+    there too, the first lines with a bracket near their start (datelines) and the lines that end
+    with a parenthesis (closings)."""
     head, tail = set(), set()
     for start, end, _, _ in hits.aliases:
         ln = doc.position(start)[0]
@@ -173,12 +174,13 @@ def _rule_lines(doc: Document, rs: RuleSet, hits: _Hits) -> list[list[int]]:
             tail.add(ln)
     lost = {doc.position(m.start())[0] for m in hits.lost}
     first = [n for n, text in enumerate(doc.lines[:12], 1) if text.strip()][:DATELINE_LINES + 1]
-    bracketed = {n for n in first if _TAG_OPENING.search(doc.lines[n - 1][:DATELINE_REACH])}
-    closed = {n for n, text in enumerate(doc.lines, 1) if text.rstrip(_CLOSING_TRAIL).endswith(")")}
-    by_position = {"dateline": sorted(head | lost | bracketed), "closing": sorted(tail | lost | closed)}
-    anywhere = sorted(hits.alias_lines)
-    return [sorted(hits.keyword_lines.get(i, ())) if ct.rule.keywords else by_position.get(ct.rule.position, anywhere)
-            for i, ct in enumerate(rs.tags)]
+    bracketed = {n for n in first if _TAG_OPENING.search(doc.lines[n - 1], 0, DATELINE_REACH)}
+    closed = {doc.position(m.start())[0] for m in _CLOSED_LINE.finditer(doc.text)}
+    lines = {"dateline": sorted(head | lost | bracketed), "closing": sorted(tail | lost | closed),
+             "alias": sorted(hits.alias_lines)}
+    keyword = hits.keyword_lines
+    return [(ct, sorted(keyword[i]) if ct.lines == "keywords" else lines[ct.lines]) for i, ct in enumerate(rs.tags)
+            if (i in keyword if ct.lines == "keywords" else lines[ct.lines])]
 
 
 def _lost_letters(text: str) -> list[regex.Match]:
@@ -215,7 +217,7 @@ def _tags(doc: Document, rs: RuleSet, hits: _Hits, out: Detection) -> None:
     best: dict[tuple[int, int], Finding] = {}
     people = _People(doc)
     lines: dict[int, tuple[int, str, set[str]]] = {}
-    for ct, rule_lines in zip(rs.tags, _rule_lines(doc, rs, hits)):
+    for ct, rule_lines in _rule_lines(doc, rs, hits):
         for ln in rule_lines:
             if ln not in lines:
                 text = doc.lines[ln - 1]

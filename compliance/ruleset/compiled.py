@@ -64,6 +64,7 @@ class CompiledTag:
     rx: LazyPattern
     empty: LazyPattern | None = None  # the pattern with an empty tag, for positions that report stripped tags
     multi: bool = False  # ``{tags}``: the position may hold several tags
+    lines: str = "alias"  # which lines it is tried on: "keywords", "dateline", "closing" or "alias" (see ``detect``)
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,8 @@ class RuleSet:
         # A tag position that holds nothing at all (``ANKARA () -``): the tag was stripped.
         empty = _compile(lr, rule.pattern.replace("{tags}", EMPTY_GROUP).replace("{tag}", EMPTY_GROUP), 0) \
             if has_tag and rule.unknown else None
-        self.tags.append(CompiledTag(rule, rx, empty, "{tags}" in rule.pattern))
+        lines = "keywords" if rule.keywords else rule.position if rule.position in ("dateline", "closing") else "alias"
+        self.tags.append(CompiledTag(rule, rx, empty, "{tags}" in rule.pattern, lines))
 
     def _add_notice(self, lr: LoadedRule) -> None:
         rule: notice.Rule = lr.rule
