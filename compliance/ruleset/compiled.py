@@ -12,7 +12,7 @@ import json
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Literal
 
 import ahocorasick_rs
 import regex
@@ -64,7 +64,7 @@ class CompiledTag:
     rx: LazyPattern
     empty: LazyPattern | None = None  # the pattern with an empty tag, for positions that report stripped tags
     multi: bool = False  # ``{tags}``: the position may hold several tags
-    lines: str = "alias"  # which lines it is tried on: "keywords", "dateline", "closing" or "alias" (see ``detect``)
+    lines: Literal["keywords", "dateline", "closing", "alias"] = "alias"  # the lines it is tried on (see ``detect``)
 
 
 @dataclass(frozen=True)
