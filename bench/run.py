@@ -7,7 +7,8 @@ Prints files/s and MB/s for plain reading (bytes, and decoded UTF-8) and for the
 whole `compliance check --format json` process (start-up included) at --jobs 1
 and 2, their ratios, the cost of a registry grown to 10,000 synthetic sources,
 start-up times, and a second check and audit with the results cached. Ratios from one run on one machine
-are what to compare; absolute numbers move with the machine and its load. The -j 2 speed-ups and
+are what to compare; absolute numbers move with the machine and its load (the run prints, at its start
+and end, how long a fixed Python loop took, to tell a slow phase of the machine from slow code). The -j 2 speed-ups and
 the larger registry's cost compare the fastest of two runs of each side, the sides taken in turn.
 """
 from __future__ import annotations
@@ -78,6 +79,16 @@ def synthetic_registry(path: Path, n: int, seed: int = 11) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def loop_seconds() -> float:
+    """A fixed pure-Python workload. This machine's speed drifts (a threefold range between hours), so
+    absolute figures from two runs compare only beside it; the ratios within one run need no such help."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def line(label: str, seconds: float, files: int, size: int, extra: str = "") -> None:
     print(f"{label:44} {seconds:8.2f} s {files / seconds:10.0f} files/s {size / seconds / 1e6:9.1f} MB/s  {extra}")
 
@@ -89,6 +100,7 @@ def main() -> None:
     files = corpus_files(args.corpus)
     size = sum(p.stat().st_size for p in files)
     print(f"corpus: {len(files)} files, {size / 1e6:.1f} MB; {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    print(f"{'machine speed: a 10^7-step Python loop':44} {loop_seconds():8.2f} s (lower is faster)")
 
     plain_read(files, False)  # warm the page cache so both sides read from memory
     read = plain_read(files, False)
@@ -147,10 +159,11 @@ def main() -> None:
             import distributed  # noqa: F401
         except ImportError:
             print("audit --engine dask: skipped (pip install '.[dask]')")
-            return
-        dask, _, _ = run([*EXE, "audit", "--engine", "dask", "-j", "2", "-o", str(Path(tmp) / "d"),
-                          str(args.corpus)])
-        line("audit --engine dask, 2 workers (wall)", dask, len(files), size, f"{dask / local:.2f}x the pool")
+        else:
+            dask, _, _ = run([*EXE, "audit", "--engine", "dask", "-j", "2", "-o", str(Path(tmp) / "d"),
+                              str(args.corpus)])
+            line("audit --engine dask, 2 workers (wall)", dask, len(files), size, f"{dask / local:.2f}x the pool")
+    print(f"{'machine speed at the end':44} {loop_seconds():8.2f} s")
 
 
 if __name__ == "__main__":
