@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import regex
 
-from .detect import BYLINE, Detection
+from .detect import Detection
 from .document import Document
 from .models import Finding, Segment
 
 HEADLINE_MAX = 200
 CREDIT_WORDS = 12  # a line this short that carries a credit or signature is a credits line
-_BYLINE = regex.compile(rf"^\s*{BYLINE}\s*:?\s+\p{{Lu}}")
 _WORD = regex.compile(r"\w+")
 
 
@@ -48,7 +47,7 @@ def _line_kinds(doc: Document, det: Detection, filled: list[int]) -> dict[int, s
             kinds[n] = "notice"
         elif any(f.position == "dateline" for f in found):
             kinds[n] = "dateline"
-        elif _is_credits(text(n), found):
+        elif _is_credits(text(n), found, n in det.bylines):
             kinds[n] = "credits"
         elif n in det.quoted:
             kinds[n] = "quote"
@@ -65,11 +64,11 @@ def _is_headline(line: str, filled: list[int]) -> bool:
     return len(filled) > 2 and len(line) <= HEADLINE_MAX and not line.endswith((".", ")", ":"))
 
 
-def _is_credits(line: str, found: list[Finding]) -> bool:
+def _is_credits(line: str, found: list[Finding], byline: bool) -> bool:
     """A byline, a photo credit or caption, a standalone source line or a signature."""
     if any(f.material in ("photos", "video") for f in found):
         return True
-    credited = any(f.position in ("credit", "signature") for f in found) or bool(_BYLINE.match(line))
+    credited = byline or any(f.position in ("credit", "signature") for f in found)
     return credited and len(_WORD.findall(line)) <= CREDIT_WORDS
 
 

@@ -1,4 +1,7 @@
-"""Run every rule's own examples through the whole pipeline: ``compliance rules test``."""
+"""Run every rule's own examples through the whole pipeline: ``compliance rules test``.
+
+A ``words`` rule's examples are read with what its role reads (a byline, a sign-off, the joiner
+between tags), since a word list decides nothing on its own."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +13,9 @@ from .ruleset import LoadedRule, RuleSet
 from .ruleset.kinds.base import Example
 
 AS_OF = date(2026, 1, 1)  # examples must not start failing as calendars move
+# The reader a ``words`` example is read with, by role, and whether it must match from the text's start.
+WORD_EXAMPLES = {"byline": ("byline_person", True), "signoff": ("signoff_person", False),
+                 "tag-joiner": ("tag_joiner", False)}
 
 
 @dataclass(frozen=True)
@@ -29,11 +35,14 @@ def run_examples(rs: RuleSet, only: set[str] | None = None) -> list[ExampleResul
             continue
         for expected in ("match", "no_match"):
             for i, ex in enumerate(getattr(lr.rule.examples, expected)):
-                key = tuple(a.model_dump_json() for a in ex.agreements)
-                if key not in checkers:
-                    checkers[key] = Checker(rs, ex.agreements, as_of=AS_OF)
-                result = checkers[key].check_text(ex.text, path="<example>", metadata=ex.metadata)
-                problem = _check(lr, ex, result, expected == "match")
+                if lr.rule.kind == "words":
+                    problem = _read_words(rs, lr, ex, expected == "match")
+                else:
+                    key = tuple(a.model_dump_json() for a in ex.agreements)
+                    if key not in checkers:
+                        checkers[key] = Checker(rs, ex.agreements, as_of=AS_OF)
+                    result = checkers[key].check_text(ex.text, path="<example>", metadata=ex.metadata)
+                    problem = _check(lr, ex, result, expected == "match")
                 where = f"{lr.path}:{lr.line('examples', expected, i)}"
                 results.append(ExampleResult(lr.rule.id, where, expected, ex.text, problem))
     return results
@@ -57,6 +66,15 @@ def _check(lr: LoadedRule, ex: Example, result: DocumentResult, want: bool) -> s
     got = _extracted(hits[0], result)
     diffs = ", ".join(f"{k}: expected {v!r}, got {got.get(k)!r}" for k, v in expected.items() if got.get(k) != v)
     return f"matched, but {diffs}"
+
+
+def _read_words(rs: RuleSet, lr: LoadedRule, ex: Example, want: bool) -> str | None:
+    reader, from_start = WORD_EXAMPLES[lr.rule.role]
+    pattern = getattr(rs.words, reader).compiled()
+    found = pattern.match(ex.text) if from_start else pattern.search(ex.text)
+    if not want:
+        return f"matched but must not: {found.group(0)!r}" if found else None
+    return None if found else "did not match"
 
 
 def _hits(kind: str, rule_id: str, result: DocumentResult) -> list:

@@ -26,7 +26,13 @@ BROKEN = {
         5, "keywords: Input should be a valid list"),
     "unknown kind": (
         "- kind: gadget\n  id: zz\n",
-        1, "unknown rule kind 'gadget' (known kinds: source, tag, notice, terms, policy, scope)"),
+        1, "unknown rule kind 'gadget' (known kinds: source, tag, notice, terms, policy, scope, words)"),
+    "words of an unknown role": (
+        "- kind: words\n  id: words.zz\n  role: dateline\n  words: [Par]\n",
+        3, "role: unknown value 'dateline'; known: 'byline', 'signoff' or 'tag-joiner'"),
+    "a word with spaces around it": (
+        "- kind: words\n  id: words.zz\n  role: byline\n  words: [By, ' Par']\n",
+        4, "words: ' Par' is blank or has spaces around it"),
     "bad id": (
         "- kind: terms\n  id: Not An Id\n",
         2, "id: String should match pattern '^[a-z0-9][a-z0-9_.\\-]*$'"),

@@ -1,6 +1,7 @@
 """Rules are data: they test themselves, and bad rule files fail with file:line."""
 from __future__ import annotations
 
+import json
 import textwrap
 
 from compliance.cli import main
@@ -81,3 +82,57 @@ def test_rules_list_show_and_summary(runner):
     assert shown.exit_code == 0 and "verdict: deny" in shown.output
     summary = runner.invoke(main, ["rules", "list", "--summary"])
     assert "sources:" in summary.output and "examples:" in summary.output
+
+
+def test_byline_and_joiner_words_in_a_pack_change_detection_without_python(runner, tmp_path):
+    """A Russian byline makes the closing (ИП) the writer's initials; a Polish 'oraz' splits (PAP oraz AFP)."""
+    article = tmp_path / "article.txt"
+    article.write_text("Автор: Иван Петров\n\nВАРШАВА (PAP oraz AFP) - Переговоры продолжатся. (ИП)\n",
+                       encoding="utf-8")
+    before = runner.invoke(main, ["check", "--format", "json", str(article)])
+    found = {(f["kind"], f["text"]) for f in json.loads(before.output)["documents"][0]["findings"]}
+    assert ("unknown_tag", "ИП") in found and ("source_tag", "PAP") not in found  # PAP and AFP: mentions only
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "words.yaml").write_text(textwrap.dedent("""\
+        - kind: words
+          id: words.ru-pl
+          role: byline
+          words: [Автор]
+          examples:
+            match: ["Автор: Иван Петров"]
+            no_match: ["Авторы статьи"]
+        - kind: words
+          id: words.pl-joiner
+          role: tag-joiner
+          words: [oraz]
+          examples:
+            match: ["PAP oraz AFP"]
+            no_match: ["PAP"]
+    """), encoding="utf-8")
+    after = runner.invoke(main, ["check", "--format", "json", "--rules", str(tmp_path / "pack"), str(article)])
+    document = json.loads(after.output)["documents"][0]
+    found = {(f["kind"], f["text"]) for f in document["findings"]}
+    assert not any(kind == "unknown_tag" for kind, _ in found), found
+    assert {("source_tag", "PAP"), ("source_tag", "AFP")} <= found
+    assert document["segments"][0]["kind"] == "credits"  # the byline line
+    tested = runner.invoke(main, ["rules", "test", str(tmp_path / "pack")])
+    assert tested.output.splitlines()[-1] == "4 passed, 0 failed"
+
+
+def test_a_words_example_its_role_does_not_read_fails_with_its_line(runner, tmp_path):
+    (tmp_path / "words.yaml").write_text(textwrap.dedent("""\
+        - kind: words
+          id: words.house
+          role: signoff
+          words: [Fotoğraflar]
+          examples:
+            match: ["Fotoğraflar: Ayşe Arslan"]
+            no_match: ["Reporting by Jane Doe"]
+    """), encoding="utf-8")
+    tested = runner.invoke(main, ["rules", "test", str(tmp_path)])
+    assert tested.exit_code == 1
+    assert f"{tmp_path / 'words.yaml'}:6: FAIL [words.house] must match: did not match" in tested.output
+    # a role reads the words of every pack: the built-in sign-offs include "Reporting"
+    assert f"{tmp_path / 'words.yaml'}:7: FAIL [words.house] must not match: matched but must not: " \
+           "'Reporting by Jane Doe'" in tested.output
+    assert tested.output.splitlines()[-1] == "0 passed, 2 failed"

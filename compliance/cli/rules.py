@@ -39,7 +39,7 @@ def test(packs: tuple[Path, ...], verbose: bool) -> None:
     for r in results:
         if r.problem or verbose:
             status = "FAIL" if r.problem else "ok"
-            click.echo(f"{r.where}: {status} [{r.rule}] must {r.expected.replace('_', ' ')}: "
+            click.echo(f"{r.where}: {status} [{r.rule}] must {'match' if r.expected == 'match' else 'not match'}: "
                        f"{r.problem or 'as expected'}  <- {r.text[:80]!r}")
     failed = sum(1 for r in results if r.problem)
     click.echo(f"{len(results) - failed} passed, {failed} failed")

@@ -49,6 +49,14 @@ MESSAGE_FIELDS = {"source", "name", "quote", "tag", "expires", "starts", "licens
 DFA_MAX_KEYS = 5000  # prefilter keys up to which the automaton may be a DFA (built-in rules: about 1,000)
 DFA_AFTER = 800  # documents matched before a DFA's faster matching repays its slower build (see ``automaton()``)
 REGEX_TIMEOUT = 1.0  # seconds per rule call; a runaway pattern is reported, not waited on
+# What the ``words`` rules are read with, per role; ``{words}`` stands for the role's words, as written.
+_PERSON = r"(?P<name>\p{Lu}[\p{L}'’\-]+(?:[ \t]+\p{Lu}[\p{L}'’\-]+){1,3})"  # two to four capitalised words
+WORD_READERS = {
+    "byline": ("byline", r"\s*(?:{words})\s*:?\s+\p{Lu}"),  # a line that opens with a byline
+    "byline_person": ("byline", r"[ \t]*(?:{words})\s*:?\s+" + _PERSON),  # one naming a person
+    "signoff_person": ("signoff", r"(?:{words})\s+by\s+" + _PERSON),
+    "tag_joiner": ("tag-joiner", r"\s*[/,;+&]\s*|\s+(?:{words})\s+"),
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,25 @@ class CompiledNotice:
     terms: Terms
 
 
+@dataclass(frozen=True)
+class Words:
+    """The ``words`` rules as the patterns that read with them (see ``WORD_READERS``)."""
+
+    byline: LazyPattern  # matched at a line's start: ``By Jane Doe``, ``By AFP``
+    byline_person: LazyPattern  # the same, naming a person: ``By Jane Doe``
+    signoff_person: LazyPattern  # ``Reporting by Jane Doe``
+    tag_joiner: LazyPattern  # between the tags of one position: ``dpa/AFP``, ``dpa und AFP``
+
+    @classmethod
+    def of(cls, rules: list[LoadedRule]) -> Words:
+        readers = {}
+        for name, (role, template) in WORD_READERS.items():
+            named = [lr for lr in rules if lr.rule.role == role]
+            alternation = "|".join(regex.escape(w) for lr in named for w in lr.rule.words) or "(?!)"
+            readers[name] = LazyPattern(template.replace("{words}", alternation), 0, named[0] if named else None)
+        return cls(**readers)
+
+
 @dataclass
 class RuleSet:
     """Every rule of the active packs, compiled once and shared (read-only) across documents."""
@@ -84,6 +111,7 @@ class RuleSet:
     tags: list[CompiledTag] = field(default_factory=list)
     notices: list[CompiledNotice] = field(default_factory=list)
     policies: list[policy.Rule] = field(default_factory=list)
+    words: Words = field(default_factory=lambda: Words.of([]))
     terms_of_notice: dict[str, Terms] = field(default_factory=dict)  # notice rule id -> the terms it implies
     aliases: dict[str, list[str]] = field(default_factory=dict)
     scopes: list[tuple[str, regex.Pattern[str]]] = field(default_factory=list)
@@ -144,6 +172,7 @@ class RuleSet:
             rule: scope.Rule = lr.rule
             words = "|".join(regex.escape(fold(w)) for w in rule.words)
             rs.scopes.append((rule.scope, regex.compile(rf"(?<!\w)(?:{words})(?!\w)")))
+        rs.words = Words.of(by_kind.get("words", []))
         for lr in sorted(by_kind.get("policy", []), key=lambda lr: -lr.rule.priority):
             _check_message(lr)
             _check_conditions(lr)
@@ -273,7 +302,8 @@ class LazyPattern:
 
     __slots__ = ("pattern", "flags", "lr", "_need", "_rx")
 
-    def __init__(self, pattern: str, flags: int, lr: LoadedRule):
+    def __init__(self, pattern: str, flags: int, lr: LoadedRule | None):
+        """``lr``: the rule the pattern comes from, which a compile error names (None: none can occur)."""
         self.pattern, self.flags, self.lr = pattern, flags, lr
         self._need: tuple[frozenset[str], ...] | None = None
         self._rx: regex.Pattern[str] | None = None
@@ -283,6 +313,8 @@ class LazyPattern:
             try:
                 self._rx = regex.compile(self.pattern, self.flags)
             except regex.error as exc:
+                if self.lr is None:
+                    raise
                 raise self.lr.error(f"pattern does not compile: {exc}", "pattern") from None
         return self._rx
 

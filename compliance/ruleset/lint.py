@@ -8,7 +8,7 @@ import regex
 from .compiled import RuleSet
 from ..text import fold
 
-NEEDS_EXAMPLES = {"source", "tag", "notice", "policy"}
+NEEDS_EXAMPLES = {"source", "tag", "notice", "policy", "words"}
 # A notice pattern that opens with a run of sentence characters (or a look-ahead over the rest of
 # the sentence) costs a scan per character of a long line; {start} makes it one per sentence.
 _UNANCHORED = ("{sent}", "(?={sent}*", "(?!{sent}*")

@@ -5,9 +5,9 @@ from typing import Annotated, Union
 
 from pydantic import Field, TypeAdapter
 
-from . import notice, policy, scope, source, tag, terms
+from . import notice, policy, scope, source, tag, terms, words
 
-MODULES = (source, tag, notice, terms, policy, scope)
+MODULES = (source, tag, notice, terms, policy, scope, words)
 KINDS = {m.KIND: m.Rule for m in MODULES}
 
 AnyRule = Annotated[Union[tuple(m.Rule for m in MODULES)], Field(discriminator="kind")]  # noqa: UP007
