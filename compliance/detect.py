@@ -112,7 +112,8 @@ def detect(doc: Document, rs: RuleSet) -> Detection:
     folded = fold(doc.text)
     hits = _prefilter(doc, folded, rs)
     byline = rs.words.byline.compiled()
-    out = Detection(quoted=_quote_lines(doc), bylines={n for n, text in enumerate(doc.lines, 1) if byline.match(text)})
+    out = Detection(quoted=_quote_lines(doc),
+                    bylines={n for n, text in enumerate(doc.lines, 1) if text and byline.match(text)})
     _tags(doc, rs, hits, out)
     _notices(doc, folded, rs, hits, out)
     _mentions(doc, hits, out)
@@ -172,9 +173,8 @@ def _rule_lines(doc: Document, rs: RuleSet, hits: _Hits) -> list[tuple[CompiledT
     closed = {doc.position(m.start())[0] for m in _CLOSED_LINE.finditer(doc.text)}
     lines = {"dateline": sorted(head | lost | bracketed), "closing": sorted(tail | lost | closed),
              "alias": sorted(hits.alias_lines)}
-    keyword = hits.keyword_lines
-    return [(ct, sorted(keyword[i]) if ct.lines == "keywords" else lines[ct.lines]) for i, ct in enumerate(rs.tags)
-            if (i in keyword if ct.lines == "keywords" else lines[ct.lines])]
+    return [(ct, found) for i, ct in enumerate(rs.tags)
+            if (found := sorted(hits.keyword_lines.get(i, ())) if ct.lines == "keywords" else lines[ct.lines])]
 
 
 def _lost_letters(text: str) -> list[regex.Match]:

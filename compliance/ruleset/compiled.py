@@ -95,9 +95,9 @@ class Words:
     def of(cls, rules: list[LoadedRule]) -> Words:
         readers = {}
         for name, (role, template) in WORD_READERS.items():
-            named = [lr for lr in rules if lr.rule.role == role]
-            alternation = "|".join(regex.escape(w) for lr in named for w in lr.rule.words) or "(?!)"
-            readers[name] = LazyPattern(template.replace("{words}", alternation), 0, named[0] if named else None)
+            words = [regex.escape(w) for lr in rules if lr.rule.role == role for w in lr.rule.words]
+            # escaped words always compile: no rule to name in an error
+            readers[name] = LazyPattern(template.replace("{words}", "|".join(words) or "(?!)"), 0, None)
         return cls(**readers)
 
 
