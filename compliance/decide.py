@@ -194,17 +194,14 @@ def _decide_document(ctx: Context, sources: list[SourceRef], notices: list[Notic
     kinds = {f.kind for f in findings}
     uncertain = [f for f in origins if f.confidence < 1]
     for policy in ctx.rules.policies:
-        if policy.scope != "document":
-            continue
         w = policy.when
+        if not (policy.scope == "document" and kinds.issuperset(w.has_findings)
+                and (w.sources == "any" or (w.sources == "some") == bool(sources))
+                and (w.notices == "any" or (w.notices == "some") == bool(notices))
+                and (w.uncertain is None or w.uncertain == bool(uncertain))):
+            continue
         unlinked = [n for n in notices if n.source is None and n.type in w.unlinked_notice]
-        if not all((
-            w.sources == "any" or (w.sources == "some") == bool(sources),
-            w.notices == "any" or (w.notices == "some") == bool(notices),
-            all(k in kinds for k in w.has_findings),
-            not w.unlinked_notice or unlinked,
-            w.uncertain is None or w.uncertain == bool(uncertain),
-        )):
+        if w.unlinked_notice and not unlinked:
             continue
         ev = unlinked[0] if unlinked else next((f for f in findings if f.kind in w.has_findings),
                                                uncertain[0] if w.uncertain and uncertain else None)

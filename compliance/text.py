@@ -35,11 +35,14 @@ def _build_table() -> dict[int, str]:
 
 _TABLE = _build_table()
 _PATTERN_TABLE = {k: v for k, v in _TABLE.items() if k != ord("I")}  # keep ASCII escapes intact
-# str.translate looks every character up in a dict; a regex finds the few that need it far faster.
-_NEEDS_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE) if c > 127) + "]")
 # Folded characters that other characters fold to (``ǿ`` -> ``ø`` -> ``o``): replaced first, so that
 # one str.replace per character gives what a single pass over the text would.
 _FOLD_TARGETS = frozenset(v for k, v in _TABLE.items() if k > 127) & {chr(k) for k in _TABLE}
+_FIRST = sorted(t for t in _FOLD_TARGETS if not t.isascii())
+# str.translate looks every character up in a dict; a regex finds the few that need it far faster.
+# It leaves out the characters replaced first, so what they fold to is not folded again.
+_NEEDS_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)
+                                       if c > 127 and chr(c) not in _FOLD_TARGETS) + "]")
 # The only BMP character whose lower() changes length is İ (U+0130), which _TABLE folds first
 # (tests/test_stages.py checks this).
 
@@ -47,8 +50,13 @@ _FOLD_TARGETS = frozenset(v for k, v in _TABLE.items() if k > 127) & {chr(k) for
 def fold(text: str) -> str:
     """Lowercase and strip diacritics, keeping the length: ``fold(s)[i]`` stands for ``s[i]``."""
     if not text.isascii():  # a few distinct characters, each replaced at C speed throughout
-        for ch in sorted(set(_NEEDS_FOLD.findall(text)), key=lambda c: c not in _FOLD_TARGETS):
-            text = text.replace(ch, _TABLE[ord(ch)])
+        for ch in _FIRST:
+            if ch in text:
+                text = text.replace(ch, _TABLE[ord(ch)])
+        found = _NEEDS_FOLD.search(text)
+        while found:
+            text = text.replace(found.group(), _TABLE[ord(found.group())])
+            found = _NEEDS_FOLD.search(text, found.start())
     return text.lower()
 
 
@@ -64,26 +72,26 @@ def norm_name(name: str) -> str:
     return " ".join(out.split())
 
 
-# Anything that is not part of a word becomes a space in the prefilter's view of the text, so
-# anchors padded with spaces only match whole words (see ``word_view`` and ``word_key``).
-_WORD_BREAK = regex.compile(r"[^\p{L}\p{N}\p{M} ]")  # spaces stay as they are: 3x faster on prose
-
-
 def unspaced(ch: str) -> bool:
     """Scripts written without spaces between words: CJK, Hangul, Thai, Lao, Khmer, Myanmar."""
     return "\u2e80" <= ch <= "\ud7af" or "\uf900" <= ch <= "\uffef" or "\u0e00" <= ch <= "\u0eff" \
         or "\u1000" <= ch <= "\u109f" or "\u1780" <= ch <= "\u17ff"
 
 
-# The same for ASCII text, as a byte table: most copy is ASCII, and bytes.translate is far faster.
-_ASCII_WORDS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" " * 128
+# Anything that is not part of a word becomes a space in the prefilter's view of the text, so
+# anchors padded with spaces only match whole words (see ``word_view`` and ``word_key``). ASCII
+# breaks go by a table over UTF-8 bytes (bytes past 127 kept), since bytes.translate is far faster
+# than a regex and most text, Latin-script text above all, is mostly ASCII; a regex finds the rest.
+_ASCII_WORDS = bytes(c if c > 127 or chr(c).isalnum() else 32 for c in range(256))
+_NON_ASCII_BREAK = regex.compile(r"[^\x00-\x7f\p{L}\p{N}\p{M}]")
 
 
 def word_view(folded: str) -> str:
     """``folded`` with every non-word character as a space, padded by one space at each end."""
     if folded.isascii():
         return " " + folded.encode("ascii").translate(_ASCII_WORDS).decode("ascii") + " "
-    return " " + _WORD_BREAK.sub(" ", folded) + " "
+    ascii_done = folded.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).decode("utf-8", "surrogatepass")
+    return " " + _NON_ASCII_BREAK.sub(" ", ascii_done) + " "
 
 
 def word_key(key: str) -> tuple[str, int, int] | None:

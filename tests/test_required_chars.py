@@ -5,7 +5,7 @@ import pytest
 import regex
 
 from compliance.ruleset import RuleSet
-from compliance.ruleset.literals import may_match, required_chars
+from compliance.ruleset.literals import compact, may_match, required_chars
 
 
 def needs(pattern: str, flags: int = 0) -> list[str]:
@@ -42,9 +42,12 @@ def test_nothing_is_claimed_where_regex_reads_the_pattern_otherwise(pattern, fla
 
 def test_a_line_lacking_a_required_character_is_skipped():
     need = required_chars(r"\(\s*AFP\s*\)")
-    assert may_match(need, set("PARIS (AFP) - Talks"))
-    assert not may_match(need, set("PARIS - Talks with AFP"))
-    assert may_match((), set())  # no requirement: always searched
+    assert may_match(compact(need), set("PARIS (AFP) - Talks"))
+    assert not may_match(compact(need), set("PARIS - Talks with AFP"))
+    assert may_match(compact(()), set())  # no requirement: always searched
+    either = compact(required_chars(r"[-–]\s*AFP\s*[-–]"))  # one of each dash set, and every letter
+    assert may_match(either, set("x – AFP -")) and may_match(either, set("x - AFP -"))
+    assert not may_match(either, set("x – AF -")) and not may_match(either, set("AFP"))
 
 
 def test_no_built_in_tag_rule_skips_a_line_it_matches():

@@ -23,7 +23,7 @@ from ..models import Source, Terms
 from ..text import fold, fold_pattern, word_key
 from .kinds import notice, policy, scope, source, tag
 from .kinds.terms import TermsSpec
-from .literals import may_match, required_chars
+from .literals import Test, compact, may_match, required_chars
 from .load import LoadedRule, builtin_rules_dir, load_rules, packs_key
 
 # What ``{tag}`` stands for in a tag rule: a short run of text without brackets.
@@ -300,12 +300,13 @@ class LazyPattern:
     load errors with file and line; concurrent first uses just compile the same pattern twice.
     """
 
-    __slots__ = ("pattern", "flags", "lr", "_need", "_rx")
+    __slots__ = ("pattern", "flags", "lr", "_need", "_test", "_rx")
 
     def __init__(self, pattern: str, flags: int, lr: LoadedRule | None):
         """``lr``: the rule the pattern comes from, which a compile error names (None: none can occur)."""
         self.pattern, self.flags, self.lr = pattern, flags, lr
         self._need: tuple[frozenset[str], ...] | None = None
+        self._test: Test | None = None
         self._rx: regex.Pattern[str] | None = None
 
     def compiled(self) -> regex.Pattern[str]:
@@ -327,7 +328,9 @@ class LazyPattern:
 
     def may_match(self, chars: set[str]) -> bool:
         """False when a text made of ``chars`` lacks a character every match holds: no need to search it."""
-        return may_match(self.need, chars)
+        if self._test is None:
+            self._test = compact(self.need)
+        return may_match(self._test, chars)
 
     def finditer(self, *args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
         return self.compiled().finditer(*args, **kwargs)
@@ -337,7 +340,7 @@ class LazyPattern:
 
     def __setstate__(self, state: tuple) -> None:
         self.pattern, self.flags, self.lr, self._need = state
-        self._rx = None
+        self._test = self._rx = None
 
 
 def _compile(lr: LoadedRule, pattern: str, flags: int) -> LazyPattern:

@@ -20,6 +20,7 @@ _OTHER_SYNTAX = regex.compile(r"\{[^\d,}]|\[:\^?[a-z]+:\]|V1")
 MAX_RANGE = 64  # a longer character range (``[a-z]`` is 26) requires too little to be worth checking
 
 Need = tuple[frozenset[str], ...]
+Test = tuple[frozenset[str], Need]
 
 
 def required_chars(pattern: str, flags: int = 0) -> Need:
@@ -36,9 +37,21 @@ def required_chars(pattern: str, flags: int = 0) -> Need:
     return tuple(frozenset(chars) for chars in _sequence(list(tree)))
 
 
-def may_match(need: Need, chars: set[str] | frozenset[str]) -> bool:
-    """Could a pattern with these needs match a text made of ``chars``?"""
-    return all(not n.isdisjoint(chars) for n in need)
+def compact(need: Need) -> Test:
+    """``need`` as the characters every match holds all of, and the sets it holds one of each of
+    (the form ``may_match`` reads fastest)."""
+    return frozenset(c for n in need if len(n) == 1 for c in n), tuple(dict.fromkeys(n for n in need if len(n) > 1))
+
+
+def may_match(test: Test, chars: set[str] | frozenset[str]) -> bool:
+    """Could a pattern with these needs (``compact``) match a text made of ``chars``?"""
+    must, any_of = test
+    if not must <= chars:
+        return False
+    for n in any_of:
+        if n.isdisjoint(chars):
+            return False
+    return True
 
 
 def _sequence(items: list) -> list[set[str]]:
