@@ -97,17 +97,19 @@ def _loop_in_worker(_: int) -> float:
     return loop_seconds()
 
 
-def two_process_speedup() -> float:
+def two_process_speedup(tries: int = 3) -> float:
     """What this machine gives two processes over one on pure Python work: the same loop in two forked
-    processes at once against one alone. A ``-j 2`` speed-up cannot exceed it (two cores that are one
-    physical core's hyper-threads, or a busy host, give well under 2x)."""
-    one = loop_seconds()
+    processes at once against one alone, the best of ``tries``. A ``-j 2`` speed-up cannot exceed it for
+    long (two cores that are one physical core's hyper-threads, or a busy host, give well under 2x)."""
+    best = 0.0
     with multiprocessing.get_context("fork").Pool(2) as pool:
         pool.map(_loop_in_worker, [0, 0], chunksize=1)  # both workers started and warm
-        start = time.perf_counter()
-        pool.map(_loop_in_worker, [0, 0], chunksize=1)
-        both = time.perf_counter() - start
-    return 2 * one / both
+        for _ in range(tries):
+            one = loop_seconds()
+            start = time.perf_counter()
+            pool.map(_loop_in_worker, [0, 0], chunksize=1)
+            best = max(best, 2 * one / (time.perf_counter() - start))
+    return best
 
 
 def line(label: str, seconds: float, files: int, size: int, extra: str = "") -> None:
@@ -136,7 +138,7 @@ def main() -> None:
     line("compliance check -j 2 (wall)", wall2, len(files), size,
          f"cpu {cpu2:.2f} s; speed-up {wall1 / wall2:.2f}x over -j 1")
     print(f"{'the machine: 2 processes of a Python loop':44} {two_process_speedup():8.2f}x one process "
-          "(the ceiling of a -j 2 speed-up here)")
+          "(best of 3: about the most -j 2 can gain here)")
 
     with tempfile.TemporaryDirectory() as tmp:
         pack = Path(tmp) / "synthetic.yaml"
