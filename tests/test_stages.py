@@ -36,6 +36,18 @@ def test_lower_keeps_length_for_every_character_fold_leaves_alone():
     assert all(len(chr(c).lower()) == 1 for c in range(0x10000) if c not in _TABLE)
 
 
+def test_the_word_view_keeps_letters_digits_marks_and_spaces_and_blanks_the_rest():
+    """The prefilter's view of a text, whatever its scripts: one space for each other character."""
+    import regex
+
+    from compliance.text import word_view
+
+    word = regex.compile(r"[\p{L}\p{N}\p{M} ]")
+    for text in ["Ankara (AA) - 3 talks.", "İstanbul'da «görüşme» — 2. tur", "Москва, 5 мая (ТАСС).",
+                 "طهران - ایرنا: ۱۴ نفر", "新华社北京5月1日电（记者）", "café\u0301\u00a0\t\nend", "a\ud800b", ""]:
+        assert word_view(text) == " " + "".join(c if word.match(c) else " " for c in text) + " ", text
+
+
 def test_document_positions_are_one_based_code_points():
     doc = Document(path="x", text="ab\nçdé\n(AA)")
     assert doc.position(0) == (1, 1)
