@@ -60,6 +60,8 @@ class FileFilter:
 def display_name(path: str | Path) -> str:
     """The name reports show: undecodable bytes and control characters escaped, so one name is one line."""
     name = os.fsencode(path).decode("utf-8", "backslashreplace")
+    if name.isprintable():  # nearly every name: no need to look at each character
+        return name
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
 
 
