@@ -103,47 +103,60 @@ def _walk_or_fail(root: Path, skip: set[str]) -> list[tuple[Path, Found]]:
 def _walk(root: Path, skip: set[str]) -> list[tuple[Path, Found]]:
     """Everything under ``root`` with its path, in path order (the whole listing first: only names are held)."""
     found: list[tuple[Path, Found]] = []
-    errors: list[OSError] = []
-    for folder, dirs, files in os.walk(root, onerror=errors.append):
-        here = Path(folder)
-        keep = []
-        for d in dirs:
-            path = here / d
-            if d.startswith(".") or os.path.realpath(path) in skip:
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = [e for e in listing if not e.name.startswith(".")]
+        except OSError as err:
+            found.append((folder, Unreadable(display_name(folder), f"cannot read folder: {err.strerror or err}")))
+            continue
+        for entry in entries:
+            path = folder / entry.name
+            if not _is_folder(entry):
+                found.append((path, _entry(path, entry)))
+            elif os.path.realpath(path) in skip:
                 continue
-            if path.is_symlink():
+            elif entry.is_symlink():
                 found.append((path, NotChecked(path=display_name(path), type="link to a folder",
                                                reason="links to folders are not followed")))
             else:
-                keep.append(d)
-        dirs[:] = sorted(keep)
-        found.extend((path, _entry(path)) for path in (here / f for f in files if not f.startswith(".")))
-    for err in errors:
-        where = Path(err.filename or root)
-        found.append((where, Unreadable(display_name(where), f"cannot read folder: {err.strerror or err}")))
+                folders.append(path)
     return sorted(found, key=lambda pair: str(pair[0]))
 
 
-def _entry(path: Path) -> Found:
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # as os.walk: an entry that cannot be looked at is listed as a file
+        return False
+
+
+def _entry(path: Path, entry: os.DirEntry) -> Found:
     """A file in a walk: checked if it is a regular file in a format the checker reads."""
     try:
-        return _classify(path)
+        return _classify(path, entry)
     except Exception as exc:  # noqa: BLE001 - one odd entry must not end the walk: fail closed on it
         return Unreadable(display_name(path), internal_error("collect", exc), "internal-error")
 
 
-def _classify(path: Path) -> Found:
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        mode = None  # a dangling link or a link loop: a supported file is reported unreadable by the loader
-    if mode is not None and not stat.S_ISREG(mode):
+def _classify(path: Path, entry: os.DirEntry) -> Found:
+    # The listing tells a plain file without a stat call; a link is followed to what it points at.
+    if not entry.is_file(follow_symlinks=False) and _special(path):
         return NotChecked(path=display_name(path), type="special file",
                           reason="not a regular file (a pipe, socket or device): not opened")
     if path.suffix.lower() in FORMATS:
         return path
     media_type = _media_types().guess_type(path.name, strict=False)[0] or "unknown"
     return NotChecked(path=display_name(path), type=media_type, reason="not a format the checker reads")
+
+
+def _special(path: Path) -> bool:
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:  # a dangling link or a link loop: a supported file is reported unreadable by the loader
+        return False
 
 
 @lru_cache(maxsize=None)
