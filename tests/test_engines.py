@@ -6,7 +6,11 @@ import shutil
 
 import pytest
 
+from compliance import Checker
 from compliance.cli import main
+from compliance.engines import local
+from compliance.incremental import ResultCache
+from compliance.paths import collect
 
 from .conftest import CONTENT
 
@@ -26,6 +30,31 @@ def test_jobs_give_identical_output(runner, folder):
     assert one.exit_code == two.exit_code == 1
     assert one.output == two.output
     assert json.loads(one.output)["summary"]["documents"] == 24
+
+
+def test_a_pool_takes_kept_results_from_the_cache_and_checks_only_the_rest_in_order(runner, folder, tmp_path,
+                                                                                    monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(local, "CHUNK", 4)  # several chunks, with kept results between them
+    files = list(collect([folder]))
+    list(local.check_many(ResultCache(Checker()), files, jobs=2))  # every result kept
+    edited = [folder / "batch1" / "staff-city-council.txt", folder / "batch3" / "aa-subscribed.txt",
+              folder / "batch3" / "staff-mentions-reuters.txt"]
+    for path in edited:
+        path.write_text(path.read_text(encoding="utf-8") + "One more line.\n", encoding="utf-8")
+    checked = tmp_path / "checked.txt"  # written by the workers, which are forked from this process
+    real = Checker.check_document
+
+    def recorded(self, doc):
+        with open(checked, "a", encoding="utf-8") as fh:
+            fh.write(doc.path + "\n")
+        return real(self, doc)
+
+    monkeypatch.setattr(Checker, "check_document", recorded)
+    warm = list(local.check_many(ResultCache(Checker()), files, jobs=2))
+    assert sorted(checked.read_text(encoding="utf-8").split()) == sorted(map(str, edited))
+    assert [r.path for r in warm] == list(map(str, files))
+    assert warm == [Checker().check_path(f) for f in files]
 
 
 def test_dask_engine_matches_local_run_and_resumes(runner, folder, tmp_path):

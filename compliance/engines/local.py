@@ -4,8 +4,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from collections import deque
 from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
 
+from ..incremental import ResultCache
 from ..models import DocumentResult, NotChecked
 from ..paths import Found
 from ..report.spool import Spooled
@@ -14,6 +16,7 @@ if TYPE_CHECKING:  # the pool module loads with the first pool: a run of one fil
     import multiprocessing.pool
 
 MIN_FILES_PER_WORKER = 8  # below this a pool costs more than it saves
+CHUNK = 32  # files a worker takes at a time
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -46,11 +49,43 @@ def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1,
     global _WORKER, _SPOOLED
     _WORKER, _SPOOLED = checker, spooled  # forked workers inherit the compiled rules instead of rebuilding them
     with forked_pool(jobs) as pool:
-        for sent in pool.imap(_check, paths, chunksize=32):
-            if isinstance(sent, Spooled):
-                yield sent
-            else:
-                yield (NotChecked if sent[0] else DocumentResult).model_validate_json(sent[1])
+        yield from _pooled(pool, checker, paths, window=4 * jobs * CHUNK)
+
+
+def _pooled(pool: multiprocessing.pool.Pool, checker: Checks, paths: list[Found],
+            window: int) -> Iterator[DocumentResult | NotChecked | Spooled]:
+    """Kept results straight from the cache, here (a worker would only send them back: in a second run that
+    costs more than it saves); the other files checked by the workers, a chunk at a time. In order, with at
+    most ``window`` results held here while an earlier one is still being checked."""
+    lookup = checker.lookup if isinstance(checker, ResultCache) else lambda item: (None, None)
+    ahead: deque[list | multiprocessing.pool.AsyncResult] = deque()  # found results, and chunks sent
+    held = 0
+    unsent: list[tuple[Found, str | None]] = []
+    for item in paths:
+        entry, hit = lookup(item)
+        if hit is None:
+            unsent.append((item, entry))
+        if unsent and (hit is not None or len(unsent) == CHUNK):
+            ahead.append(pool.map_async(_check, unsent))
+            held, unsent = held + len(unsent), []
+        if hit is not None:
+            ahead.append([hit])
+            held += 1
+        while ahead and (held > window or isinstance(ahead[0], list) or ahead[0].ready()):
+            done = _received(ahead.popleft())
+            held -= len(done)
+            yield from done
+    if unsent:
+        ahead.append(pool.map_async(_check, unsent))
+    for sent in ahead:
+        yield from _received(sent)
+
+
+def _received(sent: list | multiprocessing.pool.AsyncResult) -> list[DocumentResult | NotChecked | Spooled]:
+    if isinstance(sent, list):
+        return sent
+    return [doc if isinstance(doc, Spooled) else (NotChecked if doc[0] else DocumentResult).model_validate_json(doc[1])
+            for doc in sent.get()]
 
 
 def forked_pool(jobs: int) -> multiprocessing.pool.Pool:
@@ -63,10 +98,11 @@ def _leave_ctrl_c_to_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _check(path: Found) -> Spooled | tuple[bool, str]:
+def _check(task: tuple[Found, str | None]) -> Spooled | tuple[bool, str]:
     """A worker's result crosses to the parent as JSON: a third of what pickling the models costs."""
     assert _WORKER is not None
-    result = _WORKER.check_found(path)
+    item, entry = task
+    result = _WORKER.check_new(item, entry) if isinstance(_WORKER, ResultCache) else _WORKER.check_found(item)
     if _SPOOLED and isinstance(result, DocumentResult):
         return Spooled.of(result)
     return result if isinstance(result, Spooled) else (isinstance(result, NotChecked), result.model_dump_json())
