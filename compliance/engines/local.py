@@ -1,11 +1,12 @@
 """One machine: in process, or a pool of forked worker processes sharing the compiled rules."""
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 from collections import deque
-from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
 
 from ..incremental import ResultCache
 from ..models import DocumentResult, NotChecked
@@ -48,14 +49,22 @@ def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1,
         return
     global _WORKER, _SPOOLED
     _WORKER, _SPOOLED = checker, spooled  # forked workers inherit the compiled rules instead of rebuilding them
-    with forked_pool(jobs) as pool:
-        yield from _pooled(pool, checker, paths, window=4 * jobs * CHUNK)
+    with contextlib.ExitStack() as stack:
+        pool: multiprocessing.pool.Pool | None = None
+
+        def send(chunk: list[tuple[Found, str | None]]) -> multiprocessing.pool.AsyncResult:
+            nonlocal pool
+            if pool is None:  # forked once a file needs checking: a run the cache answers needs no workers
+                pool = stack.enter_context(forked_pool(jobs))
+            return pool.map_async(_check, chunk)
+
+        yield from _pooled(send, checker, paths, window=4 * jobs * CHUNK)
 
 
-def _pooled(pool: multiprocessing.pool.Pool, checker: Checks, paths: list[Found],
-            window: int) -> Iterator[DocumentResult | NotChecked | Spooled]:
+def _pooled(send: Callable[[list[tuple[Found, str | None]]], multiprocessing.pool.AsyncResult], checker: Checks,
+            paths: list[Found], window: int) -> Iterator[DocumentResult | NotChecked | Spooled]:
     """Kept results straight from the cache, here (a worker would only send them back: in a second run that
-    costs more than it saves); the other files checked by the workers, a chunk at a time. In order, with at
+    costs more than it saves); the other files ``send`` to the workers, a chunk at a time. In order, with at
     most ``window`` results held here while an earlier one is still being checked."""
     lookup = checker.lookup if isinstance(checker, ResultCache) else lambda item: (None, None)
     ahead: deque[list | multiprocessing.pool.AsyncResult] = deque()  # found results, and chunks sent
@@ -66,7 +75,7 @@ def _pooled(pool: multiprocessing.pool.Pool, checker: Checks, paths: list[Found]
         if hit is None:
             unsent.append((item, entry))
         if unsent and (hit is not None or len(unsent) == CHUNK):
-            ahead.append(pool.map_async(_check, unsent))
+            ahead.append(send(unsent))
             held, unsent = held + len(unsent), []
         if hit is not None:
             ahead.append([hit])
@@ -76,7 +85,7 @@ def _pooled(pool: multiprocessing.pool.Pool, checker: Checks, paths: list[Found]
             held -= len(done)
             yield from done
     if unsent:
-        ahead.append(pool.map_async(_check, unsent))
+        ahead.append(send(unsent))
     for sent in ahead:
         yield from _received(sent)
 
