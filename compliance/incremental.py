@@ -65,6 +65,10 @@ class ResultCache:
         self.table.put(entry, f"{self._depends(doc)}\n{_digest(stored)}\n{stored}")
         return doc if self.spooled else result
 
+    def flush(self) -> None:
+        """Write the results kept since the last flush (``cache.Table`` writes them in batches)."""
+        self.table.flush()
+
     def _cached(self, entry: str) -> Spooled | None:
         """The entry's document, if the table holds it whole and the agreements it rests on are unchanged."""
         parts = (self.table.get(entry) or "").split("\n", 2)

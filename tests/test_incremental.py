@@ -36,15 +36,13 @@ def test_editing_a_file_or_an_agreement_rechecks_only_what_it_affects(tmp_path, 
     folder = tmp_path / "content"
     shutil.copytree(CONTENT, folder)
     files = sorted(folder.iterdir())
-    warm = ResultCache(Checker())
-    for path in files:
-        warm.check_found(path)
+    _kept(files)
 
     def rechecked(checker: Checker) -> list[str]:
         seen = []
         original = checker.check_document
         checker.check_document = lambda doc: (seen.append(doc.path), original(doc))[1]
-        results = [ResultCache(checker).check_found(p) for p in files]
+        results = _kept(files, checker)
         return sorted(p.rsplit("/", 1)[-1] for p in seen), results
 
     assert rechecked(Checker())[0] == []
@@ -152,7 +150,7 @@ def _forged(table: Path, verdict: str = "allow") -> None:
 def test_a_damaged_cache_entry_is_checked_again(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
     path = CONTENT / "ilkha-legal-warning.txt"
-    fresh = ResultCache(Checker()).check_found(path)
+    fresh, = _kept([path])
     db = sqlite3.connect(tmp_path / "cache" / "results" / "table.sqlite3")
     db.execute("UPDATE entries SET value = value || 'not json'")
     db.commit()
@@ -163,11 +161,19 @@ def test_a_damaged_cache_entry_is_checked_again(tmp_path, monkeypatch):
 def test_a_results_table_others_can_write_is_not_read(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
     path = CONTENT / "ilkha-legal-warning.txt"
-    assert ResultCache(Checker()).check_found(path).verdict == "deny"
+    assert _kept([path])[0].verdict == "deny"
     _forged(tmp_path / "cache" / "results" / "table.sqlite3")
     assert ResultCache(Checker()).check_found(path).verdict == "allow"  # the forgery is read from a private folder
     (tmp_path / "cache" / "results").chmod(0o777)
     assert ResultCache(Checker()).check_found(path).verdict == "deny"
+
+
+def _kept(files: list[Path], checker: Checker | None = None) -> list:
+    """The results of a run over ``files`` through the cache, written to it as a run ends."""
+    cached = ResultCache(checker or Checker())
+    results = [cached.check_found(p) for p in files]
+    cached.flush()
+    return results
 
 
 def _reports(folder: Path) -> dict[str, bytes]:
@@ -243,13 +249,17 @@ def test_results_nobody_used_for_a_month_are_removed_when_a_new_process_writes(t
     table = cache.Table("results")
     for name in ("stale", "used"):
         table.put(name, name)
+    table.flush()
     db = sqlite3.connect(tmp_path / "cache" / "results" / "table.sqlite3", isolation_level=None)
     db.execute("UPDATE entries SET used = used - 31")  # as if written a month ago
     assert table.get("used") == "used"  # read now: kept
     table.put("same-process", "x")  # a process sweeps a table once
+    table.flush()
     assert _keys(db) == ["same-process", "stale", "used"]
     monkeypatch.setattr(cache, "_SWEPT", set())  # the next process
-    cache.Table("results").put("new", "new")
+    table = cache.Table("results")
+    table.put("new", "new")
+    table.flush()
     assert _keys(db) == ["new", "same-process", "used"]
 
 
@@ -268,6 +278,8 @@ def test_a_results_table_of_an_earlier_version_is_taken_over_and_its_leftovers_r
     os.utime(pickle, (time.time() - 31 * 86400,) * 2)
     table = cache.Table("results")
     table.put("new", "new")
+    assert table.get("new") == "new"  # before it is written, too
+    table.flush()
     assert table.get("new") == "new"
     assert _keys(db) == ["new"]
     assert not pickle.exists()

@@ -45,7 +45,11 @@ def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1,
     paths = list(paths)
     jobs = min(jobs, len(paths) // MIN_FILES_PER_WORKER)
     if jobs <= 1 or not CAN_FORK:
-        yield from map(checker.check_found, paths)
+        try:
+            yield from map(checker.check_found, paths)
+        finally:
+            if isinstance(checker, ResultCache):
+                checker.flush()
         return
     global _WORKER, _SPOOLED
     _WORKER, _SPOOLED = checker, spooled  # forked workers inherit the compiled rules instead of rebuilding them
@@ -56,7 +60,7 @@ def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1,
             nonlocal pool
             if pool is None:  # forked once a file needs checking: a run the cache answers needs no workers
                 pool = stack.enter_context(forked_pool(jobs))
-            return pool.map_async(_check, chunk)
+            return pool.apply_async(_check_chunk, (chunk,))
 
         yield from _pooled(send, checker, paths, window=4 * jobs * CHUNK)
 
@@ -107,10 +111,16 @@ def _leave_ctrl_c_to_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _check(task: tuple[Found, str | None]) -> Spooled | tuple[bool, str]:
-    """A worker's result crosses to the parent as JSON: a third of what pickling the models costs."""
+def _check_chunk(chunk: list[tuple[Found, str | None]]) -> list[Spooled | tuple[bool, str]]:
+    """A worker's results cross to the parent as JSON: a third of what pickling the models costs."""
     assert _WORKER is not None
-    item, entry = task
+    found = [_check(*task) for task in chunk]
+    if isinstance(_WORKER, ResultCache):
+        _WORKER.flush()  # each chunk's results written before the parent has them: the pool ends workers abruptly
+    return found
+
+
+def _check(item: Found, entry: str | None) -> Spooled | tuple[bool, str]:
     result = _WORKER.check_new(item, entry) if isinstance(_WORKER, ResultCache) else _WORKER.check_found(item)
     if _SPOOLED and isinstance(result, DocumentResult):
         return Spooled.of(result)
