@@ -83,11 +83,12 @@ class Checker:
         """
         return self.check_document(Document(path=path or "<text>", text=text, metadata=dict(metadata or {})))
 
-    def check_path(self, path: str | Path, display: str | None = None) -> DocumentResult:
-        """Check one file; ``display`` is the name shown in the result (default: ``path``, escaped)."""
+    def check_path(self, path: str | Path, display: str | None = None, *, data: bytes | None = None) -> DocumentResult:
+        """Check one file; ``display`` is the name shown in the result (default: ``path``, escaped).
+        ``data``: the file's bytes, if already read."""
         name = display or display_name(path)
         try:
-            doc = load_path(Path(path), name, self.inputs)
+            doc = load_path(Path(path), name, self.inputs, data)
         except UserError as exc:
             return failed(name, "unreadable", exc.message)
         except Exception as exc:  # noqa: BLE001 - the document boundary: fail closed, keep going

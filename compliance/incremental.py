@@ -13,14 +13,25 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from . import cache
 from .checker import Checker
+from .load.read import version
 from .models import DocumentResult, NotChecked
 from .paths import Found
 from .report.spool import Spooled
 
 MB = 1 << 20
+
+
+class Held(NamedTuple):
+    """A file's bytes as read to look its result up, the key the result is kept under, and the file's
+    status before the read: a check that finds the file unchanged since knows the bytes are whole and current."""
+
+    entry: str
+    data: bytes
+    stat: os.stat_result
 
 
 class ResultCache:
@@ -41,33 +52,43 @@ class ResultCache:
         self._depends_memo: dict[tuple, str] = {}
 
     def check_found(self, item: Found) -> DocumentResult | NotChecked | Spooled:
-        entry, hit = self.lookup(item)
-        return hit if hit is not None else self.check_new(item, entry)
+        held, hit = self.lookup(item)
+        return hit if hit is not None else self.check_new(item, held)
 
-    def lookup(self, item: Found) -> tuple[str | None, DocumentResult | Spooled | None]:
-        """The key a file's result is kept under (None: it is not kept) and its kept result, if any."""
-        data = _read(item, self.max_bytes) if isinstance(item, Path) else None
-        if data is None:
+    def lookup(self, item: Found) -> tuple[Held | None, DocumentResult | Spooled | None]:
+        """The file's bytes with the key their result is kept under (None: it is not kept), and the kept
+        result, if any."""
+        held = self._hold(item)
+        if held is None:
             return None, None
-        entry = cache.key(self.base, str(item), data)
-        hit = self._cached(entry)
+        hit = self._cached(held.entry)
         if hit is None or self.spooled:
-            return entry, hit
-        return entry, DocumentResult.model_validate_json(hit.text)
+            return held, hit
+        return held, DocumentResult.model_validate_json(hit.text)
 
-    def check_new(self, item: Found, entry: str | None) -> DocumentResult | NotChecked | Spooled:
-        """Check a file whose result is not kept, and keep it under ``entry`` (from ``lookup``)."""
-        result = self.checker.check_found(item)
-        if entry is None or not isinstance(result, DocumentResult) or result.error is not None:
+    def check_new(self, item: Found, held: Held | None = None) -> DocumentResult | NotChecked | Spooled:
+        """Check a file whose result is not kept, and keep it. ``held``: the file as ``lookup`` read it; without
+        it (a worker), the file is read here. The bytes checked are those the result is kept under; a file
+        written since they were read is checked as it is now and not kept (so an edit between the lookup and
+        the check is never kept under the earlier content, nor a read torn by a write)."""
+        held = held or self._hold(item)
+        if held is None or _version(item) != version(held.stat):
+            return self.checker.check_found(item)
+        result = self.checker.check_path(item, data=held.data)
+        if result.error is not None:
             return result
         doc = Spooled.of(result)
         stored = f"{json.dumps(doc[:-1])}\n{doc.text}"  # the document's JSON as it is, not escaped again
-        self.table.put(entry, f"{self._depends(doc)}\n{_digest(stored)}\n{stored}")
+        self.table.put(held.entry, f"{self._depends(doc)}\n{_digest(stored)}\n{stored}")
         return doc if self.spooled else result
 
     def flush(self) -> None:
         """Write the results kept since the last flush (``cache.Table`` writes them in batches)."""
         self.table.flush()
+
+    def _hold(self, item: Found) -> Held | None:
+        read = _read(item, self.max_bytes) if isinstance(item, Path) else None
+        return Held(cache.key(self.base, str(item), read[0]), *read) if read is not None else None
 
     def _cached(self, entry: str) -> Spooled | None:
         """The entry's document, if the table holds it whole and the agreements it rests on are unchanged."""
@@ -91,23 +112,31 @@ class ResultCache:
         return known
 
 
-def _read(path: Path, max_bytes: int) -> bytes | None:
-    """A file's bytes to hash, or None when the checker should read it itself: too large (never read past
-    the cap to hash it), unreadable, or read short. Unbuffered: half the cost of ``open`` for a small file."""
+def _read(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result] | None:
+    """A file's bytes to hash, and its status before they were read; or None when the checker should read
+    it itself: too large (never read past the cap to hash it), unreadable, or read short. Unbuffered: half
+    the cost of ``open`` for a small file."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
     try:
-        size = os.fstat(fd).st_size
-        if size > max_bytes:
+        before = os.fstat(fd)
+        if before.st_size > max_bytes:
             return None
-        data = os.read(fd, size + 1)  # one byte more than it holds, so a file still growing shows
+        data = os.read(fd, before.st_size + 1)  # one byte more than it holds, so a file still growing shows
     except OSError:
         return None
     finally:
         os.close(fd)
-    return data if len(data) == size else None
+    return (data, before) if len(data) == before.st_size else None
+
+
+def _version(path: Path) -> tuple[int, int, int] | None:
+    try:
+        return version(os.stat(path))
+    except OSError:
+        return None
 
 
 def _digest(text: str) -> str:

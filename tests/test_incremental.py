@@ -9,6 +9,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from compliance import Agreement, Checker
 from compliance.cli import main
 from compliance.incremental import ResultCache
@@ -145,6 +147,28 @@ def _forged(table: Path, verdict: str = "allow") -> None:
         db.execute("UPDATE entries SET value = ? WHERE key = ?", (f"{depends}\n{digest}\n{stored}", key))
     db.commit()
     db.close()
+
+
+def test_a_file_edited_between_its_lookup_and_its_check_is_never_kept_under_what_it_said_before(tmp_path,
+                                                                                                 monkeypatch):
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    warning = (CONTENT / "ilkha-legal-warning.txt").read_bytes()
+    plain = (CONTENT / "public-domain-weather-service.txt").read_bytes()
+    for handed in (True, False):  # the bytes as looked up (one process), or not (a worker reads the file)
+        path = tmp_path / f"story-{handed}.txt"
+        path.write_bytes(warning)
+        cached = ResultCache(Checker())
+        held, hit = cached.lookup(path)  # what the engine does first: a miss ...
+        assert hit is None
+        path.write_bytes(plain)  # ... then an editor saves, before the check
+        assert cached.check_new(path, held if handed else None).verdict == "allow"  # what the file says now
+        cached.flush()
+        path.write_bytes(warning)
+        assert _kept([path])[0].verdict == "deny"
+    path.write_bytes(plain)
+    checker = Checker()
+    checker.check_document = lambda doc: pytest.fail("checked again")  # the worker kept what it read
+    assert _kept([path], checker)[0].verdict == "allow"
 
 
 def test_a_damaged_cache_entry_is_checked_again(tmp_path, monkeypatch):

@@ -56,7 +56,7 @@ def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1,
     with contextlib.ExitStack() as stack:
         pool: multiprocessing.pool.Pool | None = None
 
-        def send(chunk: list[tuple[Found, str | None]]) -> multiprocessing.pool.AsyncResult:
+        def send(chunk: list[Found]) -> multiprocessing.pool.AsyncResult:
             nonlocal pool
             if pool is None:  # forked once a file needs checking: a run the cache answers needs no workers
                 pool = stack.enter_context(forked_pool(jobs))
@@ -65,7 +65,7 @@ def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1,
         yield from _pooled(send, checker, paths, window=4 * jobs * CHUNK)
 
 
-def _pooled(send: Callable[[list[tuple[Found, str | None]]], multiprocessing.pool.AsyncResult], checker: Checks,
+def _pooled(send: Callable[[list[Found]], multiprocessing.pool.AsyncResult], checker: Checks,
             paths: list[Found], window: int) -> Iterator[DocumentResult | NotChecked | Spooled]:
     """Kept results straight from the cache, here (a worker would only send them back: in a second run that
     costs more than it saves); the other files ``send`` to the workers, a chunk at a time. In order, with at
@@ -73,11 +73,11 @@ def _pooled(send: Callable[[list[tuple[Found, str | None]]], multiprocessing.poo
     lookup = checker.lookup if isinstance(checker, ResultCache) else lambda item: (None, None)
     ahead: deque[list | multiprocessing.pool.AsyncResult] = deque()  # found results, and chunks sent
     held = 0
-    unsent: list[tuple[Found, str | None]] = []
+    unsent: list[Found] = []
     for item in paths:
-        entry, hit = lookup(item)
+        _, hit = lookup(item)
         if hit is None:
-            unsent.append((item, entry))
+            unsent.append(item)
         if unsent and (hit is not None or len(unsent) == CHUNK):
             ahead.append(send(unsent))
             held, unsent = held + len(unsent), []
@@ -111,17 +111,18 @@ def _leave_ctrl_c_to_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _check_chunk(chunk: list[tuple[Found, str | None]]) -> list[Spooled | tuple[bool, str]]:
+def _check_chunk(chunk: list[Found]) -> list[Spooled | tuple[bool, str]]:
     """A worker's results cross to the parent as JSON: a third of what pickling the models costs."""
     assert _WORKER is not None
-    found = [_check(*task) for task in chunk]
+    found = [_check(item) for item in chunk]
     if isinstance(_WORKER, ResultCache):
         _WORKER.flush()  # each chunk's results written before the parent has them: the pool ends workers abruptly
     return found
 
 
-def _check(item: Found, entry: str | None) -> Spooled | tuple[bool, str]:
-    result = _WORKER.check_new(item, entry) if isinstance(_WORKER, ResultCache) else _WORKER.check_found(item)
+def _check(item: Found) -> Spooled | tuple[bool, str]:
+    # A worker reads the file again rather than being sent its bytes: what is in flight stays small.
+    result = _WORKER.check_new(item) if isinstance(_WORKER, ResultCache) else _WORKER.check_found(item)
     if _SPOOLED and isinstance(result, DocumentResult):
         return Spooled.of(result)
     return result if isinstance(result, Spooled) else (isinstance(result, NotChecked), result.model_dump_json())

@@ -22,11 +22,13 @@ def format_of(path: Path) -> str:
     return FORMATS.get(path.suffix.lower(), "text")
 
 
-def load_path(path: Path, display: str | None = None, settings: InputSettings | None = None) -> Document:
-    """Read and decode one file; any failure is a ``UserError`` naming the file."""
+def load_path(path: Path, display: str | None = None, settings: InputSettings | None = None,
+              data: bytes | None = None) -> Document:
+    """Read (unless its bytes are given) and decode one file; any failure is a ``UserError`` naming the file."""
     name = display or str(path)
     settings = settings or InputSettings()
-    return load_bytes(read_file(path, name, settings.max_bytes), name, format_of(path), settings)
+    data = read_file(path, name, settings.max_bytes) if data is None else data
+    return load_bytes(data, name, format_of(path), settings)
 
 
 def load_bytes(data: bytes, path: str, fmt: str = "text", settings: InputSettings | None = None) -> Document:

@@ -30,7 +30,7 @@ def read_file(path: Path, name: str, max_bytes: int) -> bytes:
         raise UserError("file not found: not checked", name) from None
     except OSError as exc:
         raise UserError(f"cannot read file: {exc.strerror or exc}: not checked", name) from None
-    if regular and (len(data) != before.st_size or _version(before) != _version(after)):
+    if regular and (len(data) != before.st_size or version(before) != version(after)):
         raise UserError("file changed while it was read: not checked, run again once it is written", name)
     return data
 
@@ -43,7 +43,8 @@ def read_stream(fh: BinaryIO, name: str, max_bytes: int) -> bytes:
     return data
 
 
-def _version(st: os.stat_result) -> tuple[int, int, int]:
+def version(st: os.stat_result) -> tuple[int, int, int]:
+    """What a write to a file changes: its size, modification and change times."""
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
