@@ -42,9 +42,7 @@ class ResultCache:
         result already has; else as ``DocumentResult``."""
         self.checker = checker
         self.spooled = spooled
-        settings = (repr(checker.waivers), repr(checker.select), checker.credit_style,
-                    checker.inputs.model_dump_json(), str(checker.context.warn_days))
-        self.base = cache.key("results", checker.rules.fingerprint, *settings)
+        self.base = cache.key("results", *run_settings(checker))
         self.max_bytes = checker.inputs.max_file_mb * MB
         # An entry, by line: the hash of the agreements it rests on, the hash of the rest, the fields of the
         # document (``Spooled``) but its text, then its text.
@@ -110,6 +108,13 @@ class ResultCache:
             day = str(ctx.as_of) if held or self.checker.waivers.entries else ""
             known = self._depends_memo[ctx.as_of, ids] = hashlib.sha256("\0".join([*held, day]).encode()).hexdigest()
         return known
+
+
+def run_settings(checker: Checker) -> tuple[str, ...]:
+    """What every result of a checker rests on besides the document, its sources' agreements and the day: the
+    compiled rules and the run's settings."""
+    return (checker.rules.fingerprint, repr(checker.waivers), repr(checker.select), checker.credit_style,
+            checker.inputs.model_dump_json(), str(checker.context.warn_days))
 
 
 def _read(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result] | None:

@@ -80,3 +80,15 @@ def test_dask_engine_matches_local_run_and_resumes(runner, folder, tmp_path):
     again = runner.invoke(main, args)
     assert again.exit_code == 3
     assert [p.stat().st_mtime_ns for p in sorted((out / "shards").iterdir())] == stamps  # nothing redone
+
+    # What a shard's results rest on changed: an article, an agreement. Those are never taken from a shard
+    # an earlier run left behind.
+    story = folder / "batch0" / "public-domain-weather-service.txt"
+    story.write_text((CONTENT / "ilkha-legal-warning.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    config = tmp_path / "compliance.yaml"
+    config.write_text("agreements:\n  - source: aa\n    kind: subscription\n", encoding="utf-8")
+    assert runner.invoke(main, [*args, "--config", str(config)]).exit_code == 3
+    verdicts = {d["path"]: d["verdict"] for d in json.loads((out / "report.json").read_text())["documents"]}
+    assert verdicts[str(story)] == "deny"
+    assert verdicts[str(folder / "batch1" / "aa-subscribed.txt")] == "allow"
+    assert len(list((out / "shards").iterdir())) == len(shards)  # this run's shards, not those they replaced

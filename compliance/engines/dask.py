@@ -2,29 +2,36 @@
 
 Input is a folder (files are grouped into shards) or JSON Lines exports (one
 article per line, each file a shard). Each shard's results are written as
-JSON Lines under ``OUT/shards/``; a shard whose output exists is not redone,
-so an interrupted run resumes where it stopped. The merged report is then
-built from the shard files, in a stable order.
+JSON Lines under ``OUT/shards/``, named by everything they rest on; a shard
+whose output exists is not redone, so an interrupted run resumes where it
+stopped, while an edited article, rule or agreement redoes the shards it
+touches. The merged report is then built from the shard files, in a stable order.
 """
 from __future__ import annotations
 
 import hashlib
 import itertools
 import json
+import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .. import cache
 from ..checker import Checker, failed
 from ..config import Config
 from ..errors import UserError
+from ..incremental import run_settings
 from ..load import cms_json
+from ..load.read import version
 from ..models import DocumentResult, NotChecked
 from ..paths import FileFilter, Unreadable, collect
 from ..report.render import write_atomic
 
 SHARD_FILES = 500
+_SHARD_NAME = re.compile(r"[0-9a-f]{16}\.jsonl")  # a shard's output (see ``_hash``): no other file is removed
 
 
 @dataclass(frozen=True)
@@ -36,21 +43,37 @@ class Shard:
     jsonl: str | None = None
 
 
-def plan(inputs: Iterable[Path], select: FileFilter | None = None, shard_files: int = SHARD_FILES,
+def plan(inputs: Iterable[Path], run: str, select: FileFilter | None = None, shard_files: int = SHARD_FILES,
          exclude: Iterable[Path] = ()) -> tuple[list[Shard], list[NotChecked | Unreadable]]:
-    """Shards named by a hash of their members, so adding files redoes only the shards they join;
-    and what the walk found that is not a file to check (reported without a shard)."""
+    """Shards named by a hash of what their results rest on: the ``run`` (see ``run_key``) and each member's
+    name and version (size, modification and change times). So a shard is redone when one of its files is
+    edited, added or removed, or the rules, settings or agreements change; and what the walk found that is
+    not a file to check (reported without a shard)."""
     jsonl = [p for p in map(Path, inputs) if p.is_file() and p.suffix == ".jsonl"]
     rest = [p for p in map(Path, inputs) if p not in jsonl]
     found = list(collect(rest, select, exclude))
     files = [str(p) for p in found if isinstance(p, Path)]
     others = [p for p in found if not isinstance(p, Path)]
-    shards = [Shard(_hash(str(p.resolve()), str(p.stat().st_size), str(p.stat().st_mtime_ns)), jsonl=str(p))
-              for p in jsonl]
+    shards = [Shard(_hash(run, _stamp(str(p.resolve()))), jsonl=str(p)) for p in jsonl]
     for i in range(0, len(files), shard_files):
         members = tuple(files[i:i + shard_files])
-        shards.append(Shard(_hash(*members), files=members))
+        shards.append(Shard(_hash(run, *map(_stamp, members)), files=members))
     return shards, others
+
+
+def run_key(checker: Checker) -> str:
+    """What every shard's results rest on besides its files: the rules and settings, the agreements, the day
+    where agreements or waivers make it matter, and this version of the checker."""
+    held = [a.model_dump_json() for a in checker.context.agreements]
+    day = str(checker.context.as_of) if held or checker.waivers.entries else ""
+    return cache.key("shards", *run_settings(checker), *held, day)
+
+
+def _stamp(path: str) -> str:
+    try:
+        return f"{path}\0{version(os.stat(path))}"
+    except OSError:  # gone since the walk: its shard reports it, and is redone once it is back
+        return f"{path}\0-"
 
 
 def _hash(*parts: str) -> str:
@@ -105,7 +128,7 @@ def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | Non
     except ImportError:
         raise UserError("the Dask engine needs the 'dask' extra: pip install 'news-compliance[dask]'") from None
     checker = Checker.from_config(config, as_of=as_of)  # fail here, once, on a bad config or rule pack
-    shards, others = plan(inputs, checker.select, exclude=[out_dir])
+    shards, others = plan(inputs, run_key(checker), checker.select, exclude=[out_dir])
     shard_dir = out_dir / "shards"
     shard_dir.mkdir(parents=True, exist_ok=True)
     if scheduler:
@@ -116,7 +139,16 @@ def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | Non
     with client:
         futures = client.map(run_shard, shards, out=str(shard_dir), config=config, as_of=as_of, pure=False)
         outputs = client.gather(futures)
+    _remove_others(shard_dir, outputs)
     return itertools.chain(merge(outputs), map(checker.check_found, others))
+
+
+def _remove_others(shard_dir: Path, outputs: list[str]) -> None:
+    """Shards of earlier runs whose files, rules or agreements have since changed: ``OUT/shards`` holds this run's."""
+    kept = {Path(p).name for p in outputs}
+    for path in shard_dir.glob("*.jsonl"):
+        if path.name not in kept and _SHARD_NAME.fullmatch(path.name):
+            path.unlink(missing_ok=True)
 
 
 def merge(outputs: Iterable[str]) -> Iterator[DocumentResult]:
