@@ -1,8 +1,11 @@
 """Engines change where documents run, never what they decide."""
 from __future__ import annotations
 
+import faulthandler
 import json
+import os
 import shutil
+import signal
 
 import pytest
 
@@ -55,6 +58,30 @@ def test_a_pool_takes_kept_results_from_the_cache_and_checks_only_the_rest_in_or
     assert sorted(checked.read_text(encoding="utf-8").split()) == sorted(map(str, edited))
     assert [r.path for r in warm] == list(map(str, files))
     assert warm == [Checker().check_path(f) for f in files]
+
+
+def test_a_worker_that_dies_costs_only_its_file_and_never_hangs_the_run(folder, monkeypatch):
+    faulthandler.dump_traceback_later(120, exit=True)  # a run waiting forever on a dead worker fails, not hangs
+    monkeypatch.setattr(local, "CHUNK", 4)
+    files = list(collect([folder]))
+    fatal = folder / "batch2" / "cc-by-river-festival.md"
+    real = Checker.check_document
+
+    def dies_on_one(self, doc):
+        if doc.path == str(fatal):  # as a worker killed for its memory, or a crash in a C extension
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(self, doc)
+
+    monkeypatch.setattr(Checker, "check_document", dies_on_one)
+    try:
+        results = list(local.check_many(Checker(), files, jobs=2))
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert [r.path for r in results] == list(map(str, files))
+    lost = results[files.index(fatal)]
+    assert lost.verdict == "review" and "ended abruptly" in lost.error
+    monkeypatch.setattr(Checker, "check_document", real)
+    assert [r for r in results if r is not lost] == [Checker().check_path(f) for f in files if f != fatal]
 
 
 def test_dask_engine_matches_local_run_and_resumes(runner, folder, tmp_path):

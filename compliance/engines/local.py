@@ -1,20 +1,21 @@
 """One machine: in process, or a pool of forked worker processes sharing the compiled rules."""
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import signal
 from collections import deque
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Protocol
 
+from ..checker import failed
 from ..incremental import ResultCache
 from ..models import DocumentResult, NotChecked
-from ..paths import Found
+from ..paths import Found, display_name
 from ..report.spool import Spooled
 
-if TYPE_CHECKING:  # the pool module loads with the first pool: a run of one file starts without it
-    import multiprocessing.pool
+if TYPE_CHECKING:  # the pool's modules load with the first pool: a run of one file starts without them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MIN_FILES_PER_WORKER = 8  # below this a pool costs more than it saves
 CHUNK = 32  # files a worker takes at a time
@@ -53,25 +54,17 @@ def check_many(checker: Checks, paths: Iterable[Found], jobs: int = 1,
         return
     global _WORKER, _SPOOLED
     _WORKER, _SPOOLED = checker, spooled  # forked workers inherit the compiled rules instead of rebuilding them
-    with contextlib.ExitStack() as stack:
-        pool: multiprocessing.pool.Pool | None = None
-
-        def send(chunk: list[Found]) -> multiprocessing.pool.AsyncResult:
-            nonlocal pool
-            if pool is None:  # forked once a file needs checking: a run the cache answers needs no workers
-                pool = stack.enter_context(forked_pool(jobs))
-            return pool.apply_async(_check_chunk, (chunk,))
-
-        yield from _pooled(send, checker, paths, window=4 * jobs * CHUNK)
+    with _Workers(jobs) as workers:
+        yield from _pooled(workers, checker, paths, window=4 * jobs * CHUNK)
 
 
-def _pooled(send: Callable[[list[Found]], multiprocessing.pool.AsyncResult], checker: Checks,
-            paths: list[Found], window: int) -> Iterator[DocumentResult | NotChecked | Spooled]:
+def _pooled(workers: _Workers, checker: Checks, paths: list[Found],
+            window: int) -> Iterator[DocumentResult | NotChecked | Spooled]:
     """Kept results straight from the cache, here (a worker would only send them back: in a second run that
-    costs more than it saves); the other files ``send`` to the workers, a chunk at a time. In order, with at
+    costs more than it saves); the other files go to the workers, a chunk at a time. In order, with at
     most ``window`` results held here while an earlier one is still being checked."""
     lookup = checker.lookup if isinstance(checker, ResultCache) else lambda item: (None, None)
-    ahead: deque[list | multiprocessing.pool.AsyncResult] = deque()  # found results, and chunks sent
+    ahead: deque[list | _Sent] = deque()  # found results, and chunks sent
     held = 0
     unsent: list[Found] = []
     for item in paths:
@@ -79,31 +72,95 @@ def _pooled(send: Callable[[list[Found]], multiprocessing.pool.AsyncResult], che
         if hit is None:
             unsent.append(item)
         if unsent and (hit is not None or len(unsent) == CHUNK):
-            ahead.append(send(unsent))
+            ahead.append(workers.send(unsent))
             held, unsent = held + len(unsent), []
         if hit is not None:
             ahead.append([hit])
             held += 1
-        while ahead and (held > window or isinstance(ahead[0], list) or ahead[0].ready()):
-            done = _received(ahead.popleft())
+        while ahead and (held > window or isinstance(ahead[0], list) or ahead[0].future.done()):
+            done = workers.received(ahead.popleft())
             held -= len(done)
             yield from done
     if unsent:
-        ahead.append(send(unsent))
+        ahead.append(workers.send(unsent))
     for sent in ahead:
-        yield from _received(sent)
+        yield from workers.received(sent)
 
 
-def _received(sent: list | multiprocessing.pool.AsyncResult) -> list[DocumentResult | NotChecked | Spooled]:
-    if isinstance(sent, list):
-        return sent
-    return [doc if isinstance(doc, Spooled) else (NotChecked if doc[0] else DocumentResult).model_validate_json(doc[1])
-            for doc in sent.get()]
+class _Sent(NamedTuple):
+    files: list[Found]
+    pool: ProcessPoolExecutor
+    future: Future
 
 
-def forked_pool(jobs: int) -> multiprocessing.pool.Pool:
-    """Workers forked from this process: they inherit what it has built (rules, a report's spool)."""
-    return multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_ctrl_c_to_parent)
+class _Workers:
+    """The worker processes: forked when the first file needs checking (a run the cache answers forks none),
+    and again after one ended abruptly (killed, out of memory, a crash in a C extension). The files its pool
+    held are then checked again one at a time, each in a process of its own: the file that ends its process
+    too comes back as not checked, the others as they are, and the run goes on."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close(self.pool)
+
+    def send(self, files: list[Found]) -> _Sent:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.pool is None:
+            self.pool = forked_pool(self.jobs)
+        try:
+            return _Sent(files, self.pool, self.pool.submit(_check_chunk, files))
+        except BrokenProcessPool:  # a worker ended after the last chunk was sent
+            self._close(self.pool)
+            return self.send(files)
+
+    def received(self, sent: list | _Sent) -> list[DocumentResult | NotChecked | Spooled]:
+        if isinstance(sent, list):
+            return sent
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return [_decoded(doc) for doc in sent.future.result()]
+        except BrokenProcessPool:
+            self._close(sent.pool)
+            return [_alone(item) for item in sent.files]
+
+    def _close(self, pool: ProcessPoolExecutor | None) -> None:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)  # chunks not begun are dropped, the ones begun are waited for
+        if pool is self.pool:
+            self.pool = None
+
+
+def _decoded(doc: Spooled | tuple[bool, str]) -> DocumentResult | NotChecked | Spooled:
+    return doc if isinstance(doc, Spooled) else (NotChecked if doc[0] else DocumentResult).model_validate_json(doc[1])
+
+
+def _alone(item: Found) -> DocumentResult | NotChecked | Spooled:
+    """One file checked in a process of its own; if that process ends abruptly too, the file is not checked."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with forked_pool(1) as pool:
+        try:
+            return _decoded(pool.submit(_check_chunk, [item]).result()[0])
+        except BrokenProcessPool:
+            name = display_name(item) if isinstance(item, Path) else item.path
+            return failed(name, "internal-error", "not checked: the process checking this file ended abruptly "
+                                                  "(killed, out of memory, or a crash while reading it)")
+
+
+def forked_pool(jobs: int) -> ProcessPoolExecutor:
+    """Workers forked from this process: they inherit what it has built (rules, a report's spool). A worker
+    that ends abruptly breaks the pool (``BrokenProcessPool``) rather than leaving its work waited on forever."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_leave_ctrl_c_to_parent)
 
 
 def _leave_ctrl_c_to_parent() -> None:

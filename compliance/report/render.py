@@ -160,15 +160,19 @@ def _stage(staged: dict[str, Path], files: dict[str, Iterable[str] | Path], jobs
         for name, tmp in staged.items():
             _write_synced(tmp, files[name])
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     global _STAGING
     _STAGING = staged, files
     failures = []
     try:
         with forked_pool(jobs) as pool:
-            pending = [pool.apply_async(_stage_one, (name,)) for name in files]
+            pending = [pool.submit(_stage_one, name) for name in files]
             for result in pending:  # wait for every writer, so none is still writing when the caller cleans up
                 try:
-                    result.get()
+                    result.result()
+                except BrokenProcessPool:
+                    failures.append(OSError("a process writing the reports ended abruptly"))
                 except Exception as exc:  # noqa: BLE001 - the first failure is raised once all have ended
                     failures.append(exc)
     finally:
