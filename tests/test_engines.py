@@ -119,3 +119,30 @@ def test_dask_engine_matches_local_run_and_resumes(runner, folder, tmp_path):
     assert verdicts[str(story)] == "deny"
     assert verdicts[str(folder / "batch1" / "aa-subscribed.txt")] == "allow"
     assert len(list((out / "shards").iterdir())) == len(shards)  # this run's shards, not those they replaced
+
+
+def test_dask_engine_reports_a_failed_shard_or_line_and_checks_the_rest(runner, tmp_path, monkeypatch):
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    from compliance.engines import dask as dask_engine
+
+    export = tmp_path / "export.jsonl"
+    export.write_bytes(json.dumps({"id": "a1", "body": (CONTENT / "ilkha-legal-warning.txt").read_text()}).encode()
+                       + b"\n" + '{"id": "a2", "body": "Caf\u00e9"}'.encode("latin-1") + b"\n")
+    moved = tmp_path / "moved.jsonl"
+    moved.write_text(json.dumps({"id": "b1", "body": "A short note."}) + "\n", encoding="utf-8")
+    real_plan = dask_engine.plan
+
+    def moved_once_planned(*args, **kwargs):  # the export is moved away after the run planned its shards
+        planned = real_plan(*args, **kwargs)
+        moved.unlink()
+        return planned
+
+    monkeypatch.setattr(dask_engine, "plan", moved_once_planned)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["audit", "--engine", "dask", "-j", "2", str(export), str(moved), "-o", str(out)])
+    assert result.exit_code == 3, result.output
+    documents = {d["path"]: d for d in json.loads((out / "report.json").read_text())["documents"]}
+    assert documents[f"{export}:a1"]["verdict"] == "deny"
+    assert documents[f"{export}:2"]["error"] == "line is not UTF-8: byte 26 cannot be read"
+    assert documents[str(moved)]["verdict"] == "review"
+    assert "the task checking it failed (FileNotFoundError" in documents[str(moved)]["error"]

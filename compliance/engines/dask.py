@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from .. import cache
 from ..checker import Checker, failed
@@ -27,7 +27,7 @@ from ..incremental import run_settings
 from ..load import cms_json
 from ..load.read import version
 from ..models import DocumentResult, NotChecked
-from ..paths import FileFilter, Unreadable, collect
+from ..paths import FileFilter, Unreadable, collect, display_name
 from ..report.render import write_atomic
 
 SHARD_FILES = 500
@@ -102,11 +102,15 @@ def run_shard(shard: Shard, out: str, config: Config, as_of: date | None) -> str
 
 
 def _jsonl_results(checker: Checker, path: str) -> Iterator[DocumentResult]:
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
             name = f"{path}:{n}"
             try:
+                line = raw.decode("utf-8")
                 record = json.loads(line)
+            except UnicodeDecodeError as exc:  # JSON Lines are UTF-8: the line is reported, the rest are read
+                yield failed(name, "unreadable", f"line is not UTF-8: byte {exc.start + 1} cannot be read")
+                continue
             except json.JSONDecodeError as exc:
                 yield failed(name, "unreadable", f"line is not JSON: {exc.msg}")
                 continue
@@ -138,20 +142,33 @@ def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | Non
                                      dashboard_address=":0"))
     with client:
         futures = client.map(run_shard, shards, out=str(shard_dir), config=config, as_of=as_of, pure=False)
-        outputs = client.gather(futures)
+        outputs = [_output(shard, future) for shard, future in zip(shards, futures)]
     _remove_others(shard_dir, outputs)
     return itertools.chain(merge(outputs), map(checker.check_found, others))
 
 
-def _remove_others(shard_dir: Path, outputs: list[str]) -> None:
+def _output(shard: Shard, future: Any) -> str | list[DocumentResult]:
+    """A shard's results file; or, where its task failed, each of its files reported as not checked (a rerun
+    tries the shard again)."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - a worker that died, an export moved away: fail closed, go on
+        message = f"not checked: the task checking it failed ({type(exc).__name__}: {exc}); run again to retry"
+        return [failed(display_name(name), "internal-error", message) for name in shard.files or (shard.jsonl,)]
+
+
+def _remove_others(shard_dir: Path, outputs: list[str | list[DocumentResult]]) -> None:
     """Shards of earlier runs whose files, rules or agreements have since changed: ``OUT/shards`` holds this run's."""
-    kept = {Path(p).name for p in outputs}
+    kept = {Path(p).name for p in outputs if isinstance(p, str)}
     for path in shard_dir.glob("*.jsonl"):
         if path.name not in kept and _SHARD_NAME.fullmatch(path.name):
             path.unlink(missing_ok=True)
 
 
-def merge(outputs: Iterable[str]) -> Iterator[DocumentResult]:
+def merge(outputs: Iterable[str | list[DocumentResult]]) -> Iterator[DocumentResult]:
     for path in outputs:
+        if isinstance(path, list):  # a shard that failed
+            yield from path
+            continue
         with open(path, encoding="utf-8") as fh:
             yield from (DocumentResult.model_validate_json(line) for line in fh if line.strip())
