@@ -146,3 +146,13 @@ def test_dask_engine_reports_a_failed_shard_or_line_and_checks_the_rest(runner, 
     assert documents[f"{export}:2"]["error"] == "line is not UTF-8: byte 26 cannot be read"
     assert documents[str(moved)]["verdict"] == "review"
     assert "the task checking it failed (FileNotFoundError" in documents[str(moved)]["error"]
+
+
+def test_dask_engine_names_a_scheduler_it_cannot_use(runner, tmp_path):
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["audit", "--engine", "dask", "--scheduler", "no-port-here", str(CONTENT),
+                                  "-o", str(out)])
+    assert result.exit_code == 2
+    assert "cannot use the Dask scheduler at 'no-port-here'" in result.output
+    assert not out.exists()

@@ -133,13 +133,16 @@ def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | Non
         raise UserError("the Dask engine needs the 'dask' extra: pip install 'news-compliance[dask]'") from None
     checker = Checker.from_config(config, as_of=as_of)  # fail here, once, on a bad config or rule pack
     shards, others = plan(inputs, run_key(checker), checker.select, exclude=[out_dir])
-    shard_dir = out_dir / "shards"
-    shard_dir.mkdir(parents=True, exist_ok=True)
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler)
+        except (OSError, ValueError) as exc:  # unreachable, or not an address
+            raise UserError(f"cannot use the Dask scheduler at '{scheduler}': {exc}") from None
     else:
         client = Client(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                      dashboard_address=":0"))
+    shard_dir = out_dir / "shards"
+    shard_dir.mkdir(parents=True, exist_ok=True)
     with client:
         futures = client.map(run_shard, shards, out=str(shard_dir), config=config, as_of=as_of, pure=False)
         outputs = [_output(shard, future) for shard, future in zip(shards, futures)]
