@@ -173,7 +173,7 @@ def _check_chunk(chunk: list[Found]) -> list[Spooled | tuple[bool, str]]:
     assert _WORKER is not None
     found = [_check(item) for item in chunk]
     if isinstance(_WORKER, ResultCache):
-        _WORKER.flush()  # each chunk's results written before the parent has them: the pool ends workers abruptly
+        _WORKER.flush()  # each chunk's results written before the parent has them: a worker process exits unflushed
     return found
 
 
