@@ -120,6 +120,16 @@ def test_dask_engine_matches_local_run_and_resumes(runner, folder, tmp_path):
     assert verdicts[str(folder / "batch1" / "aa-subscribed.txt")] == "allow"
     assert len(list((out / "shards").iterdir())) == len(shards)  # this run's shards, not those they replaced
 
+    # A shard's results damaged since they were written: one error line, and the next run redoes the shard.
+    damaged = sorted((out / "shards").iterdir())[0]
+    damaged.write_text(damaged.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    again = runner.invoke(main, [*args, "--config", str(config)])
+    assert again.exit_code == 2
+    assert f"{damaged}: shard results cannot be read (ValidationError) and were removed" in again.output
+    assert runner.invoke(main, [*args, "--config", str(config)]).exit_code == 3
+    redone = {d["path"]: d["verdict"] for d in json.loads((out / "report.json").read_text())["documents"]}
+    assert redone == verdicts
+
 
 def test_dask_engine_reports_a_failed_shard_or_line_and_checks_the_rest(runner, tmp_path, monkeypatch):
     pytest.importorskip("distributed", reason="the dask extra is not installed")

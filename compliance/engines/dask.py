@@ -173,5 +173,10 @@ def merge(outputs: Iterable[str | list[DocumentResult]]) -> Iterator[DocumentRes
         if isinstance(path, list):  # a shard that failed
             yield from path
             continue
-        with open(path, encoding="utf-8") as fh:
-            yield from (DocumentResult.model_validate_json(line) for line in fh if line.strip())
+        try:
+            with open(path, encoding="utf-8") as fh:
+                yield from (DocumentResult.model_validate_json(line) for line in fh if line.strip())
+        except (OSError, ValueError) as exc:  # damaged since a run wrote it whole: removed, so a rerun redoes it
+            Path(path).unlink(missing_ok=True)
+            raise UserError(f"shard results cannot be read ({type(exc).__name__}) and were removed: run again "
+                            "to check that shard anew", path) from None
