@@ -1,6 +1,7 @@
 """Engines change where documents run, never what they decide."""
 from __future__ import annotations
 
+import errno
 import faulthandler
 import json
 import os
@@ -14,6 +15,7 @@ from compliance.cli import main
 from compliance.engines import local
 from compliance.incremental import ResultCache
 from compliance.paths import collect
+from compliance.report import render
 
 from .conftest import CONTENT
 
@@ -82,6 +84,22 @@ def test_a_worker_that_dies_costs_only_its_file_and_never_hangs_the_run(folder, 
     assert lost.verdict == "review" and "ended abruptly" in lost.error
     monkeypatch.setattr(Checker, "check_document", real)
     assert [r for r in results if r is not lost] == [Checker().check_path(f) for f in files if f != fatal]
+
+
+def test_where_no_process_pool_can_be_made_this_process_does_the_work(runner, folder, tmp_path, monkeypatch):
+    def no_pool(jobs):  # as where /dev/shm is missing (some serverless hosts): the pool's locks cannot be made
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(local, "forked_pool", no_pool)
+    monkeypatch.setattr(render, "forked_pool", no_pool)
+    monkeypatch.setattr(render, "MIN_DOCUMENTS_TO_RENDER_IN_PARALLEL", 1)
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert runner.invoke(main, ["audit", "-j", "1", "--no-cache", str(folder), "-o", str(one)]).exit_code == 1
+    result = runner.invoke(main, ["audit", "-j", "2", "--no-cache", str(folder), "-o", str(two)])
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in two.iterdir()) == sorted(p.name for p in one.iterdir())
+    for path in one.iterdir():
+        assert (two / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 def test_dask_engine_matches_local_run_and_resumes(runner, folder, tmp_path):

@@ -97,11 +97,13 @@ class _Workers:
     """The worker processes: forked when the first file needs checking (a run the cache answers forks none),
     and again after one ended abruptly (killed, out of memory, a crash in a C extension). The files its pool
     held are then checked again one at a time, each in a process of its own: the file that ends its process
-    too comes back as not checked, the others as they are, and the run goes on."""
+    too comes back as not checked, the others as they are, and the run goes on. Where no pool can be made
+    (no ``/dev/shm`` for its locks, as on some serverless hosts), this process checks the files."""
 
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
+        self.here = False  # no pool can be made
 
     def __enter__(self) -> _Workers:
         return self
@@ -109,11 +111,16 @@ class _Workers:
     def __exit__(self, *exc: object) -> None:
         self._close(self.pool)
 
-    def send(self, files: list[Found]) -> _Sent:
+    def send(self, files: list[Found]) -> _Sent | list[DocumentResult | NotChecked | Spooled]:
         from concurrent.futures.process import BrokenProcessPool
 
-        if self.pool is None:
-            self.pool = forked_pool(self.jobs)
+        if self.pool is None and not self.here:
+            try:
+                self.pool = forked_pool(self.jobs)
+            except OSError:
+                self.here = True
+        if self.here:
+            return [_decoded(doc) for doc in _check_chunk(files)]
         try:
             return _Sent(files, self.pool, self.pool.submit(_check_chunk, files))
         except BrokenProcessPool:  # a worker ended after the last chunk was sent

@@ -24,6 +24,8 @@ from .attribution import build_attribution
 from .spool import Entry, SpooledReport
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from ..checker import Checker
 
 TEMPLATE_SCHEMA = "compliance-templates/1"
@@ -156,7 +158,8 @@ _STAGING: tuple[dict[str, Path], dict[str, Iterable[str] | Path]] | None = None 
 
 def _stage(staged: dict[str, Path], files: dict[str, Iterable[str] | Path], jobs: int) -> None:
     jobs = min(jobs, len(files))
-    if jobs <= 1 or not CAN_FORK:
+    pool = _pool(jobs) if jobs > 1 and CAN_FORK else None
+    if pool is None:
         for name, tmp in staged.items():
             _write_synced(tmp, files[name])
         return
@@ -166,7 +169,7 @@ def _stage(staged: dict[str, Path], files: dict[str, Iterable[str] | Path], jobs
     _STAGING = staged, files
     failures = []
     try:
-        with forked_pool(jobs) as pool:
+        with pool:
             pending = [pool.submit(_stage_one, name) for name in files]
             for result in pending:  # wait for every writer, so none is still writing when the caller cleans up
                 try:
@@ -179,6 +182,14 @@ def _stage(staged: dict[str, Path], files: dict[str, Iterable[str] | Path], jobs
         _STAGING = None
     if failures:
         raise failures[0]
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor | None:
+    """Writers forked from this process; None where no pool can be made (no ``/dev/shm`` for its locks)."""
+    try:
+        return forked_pool(jobs)
+    except OSError:
+        return None
 
 
 def _stage_one(name: str) -> None:
