@@ -103,7 +103,7 @@ class _Workers:
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
-        self.here = False  # no pool can be made
+        self.in_process = False  # set once no pool could be made: this process checks the files
 
     def __enter__(self) -> _Workers:
         return self
@@ -114,12 +114,12 @@ class _Workers:
     def send(self, files: list[Found]) -> _Sent | list[DocumentResult | NotChecked | Spooled]:
         from concurrent.futures.process import BrokenProcessPool
 
-        if self.pool is None and not self.here:
+        if self.pool is None and not self.in_process:
             try:
                 self.pool = forked_pool(self.jobs)
             except OSError:
-                self.here = True
-        if self.here:
+                self.in_process = True
+        if self.in_process:
             return [_decoded(doc) for doc in _check_chunk(files)]
         try:
             return _Sent(files, self.pool, self.pool.submit(_check_chunk, files))
