@@ -1,13 +1,15 @@
 """An audit writes only its reports, each whole, and Ctrl-C leaves the previous ones as they were."""
 from __future__ import annotations
 
+import errno
+import io
 import os
 from pathlib import Path
 
 import pytest
 
 from compliance import Checker
-from compliance.report import render
+from compliance.report import render, spool
 
 from .inputtree import AGENCY, invoke, snapshot, unchanged
 
@@ -151,3 +153,20 @@ def test_a_template_failing_in_a_rendering_process_changes_no_report(content, pr
     assert result.output == (f"compliance: error: {templates / 'attribution.md.j2'}:2: "
                              f"template error: ZeroDivisionError: division by zero\n")
     assert snapshot(previous) == before  # no report replaced, no temporary file left
+
+
+def test_a_full_temporary_folder_is_one_error_line_and_leaves_the_reports_as_they_were(content, previous,
+                                                                                        monkeypatch, tmp_path):
+    class Full(io.BytesIO):  # the spool's file, on a disk with no room left
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool.tempfile, "TemporaryFile", lambda **kwargs: Full())
+    monkeypatch.setattr(spool.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    before = snapshot(previous)
+    for command in (["audit", "--no-cache", content, "-o", previous], ["check", "--format", "json", content]):
+        result = invoke(*command)
+        assert result.exit_code == 2
+        assert result.output == (f"compliance: error: {tmp_path / 'tmp'}: cannot keep the run's results in a "
+                                 "temporary file: No space left on device; set TMPDIR to a folder with room\n")
+    assert snapshot(previous) == before

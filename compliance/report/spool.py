@@ -7,6 +7,7 @@ then copied from the spool, and the templates read the documents back one at a t
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -18,6 +19,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 import pydantic_core
 
+from ..errors import UserError
 from ..models import VERDICT_RANK, DocumentResult, NotChecked, Report, Summary
 from ..waivers import Waivers, unused_in_run
 
@@ -60,7 +62,10 @@ class Spool:
     """Takes a run's results as they come; ``report()`` then gives the report, its documents still on disk."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="compliance-spool-")  # no name: gone when closed or killed
+        try:
+            self._file = tempfile.TemporaryFile(prefix="compliance-spool-")  # no name: gone when closed or killed
+        except OSError as exc:
+            raise _unwritable(exc) from None
         self._index: list[Entry] = []
         self._end = 0
         self._documents = hashlib.sha256()  # of every document added, as spooled
@@ -73,7 +78,8 @@ class Spool:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._file.close()
+        with contextlib.suppress(OSError):  # a write that failed has been reported; a report has been flushed
+            self._file.close()
 
     def add(self, result: DocumentResult | NotChecked | Spooled) -> None:
         if isinstance(result, NotChecked):
@@ -81,7 +87,10 @@ class Spool:
             return
         doc = result if isinstance(result, Spooled) else Spooled.of(result)
         data = doc.text.encode("utf-8")
-        self._file.write(data)
+        try:
+            self._file.write(data)
+        except OSError as exc:
+            raise _unwritable(exc) from None
         self._documents.update(data)
         sources = tuple(map(tuple, doc.sources))
         self._index.append(Entry(doc.path, sys.intern(doc.verdict), doc.error,
@@ -97,7 +106,10 @@ class Spool:
 
     def report(self, waivers: Waivers) -> SpooledReport:
         """The report of what was added: documents and files not checked each sorted by path, as ``Report.of``."""
-        self._file.flush()
+        try:
+            self._file.flush()
+        except OSError as exc:
+            raise _unwritable(exc) from None
         unused = unused_in_run(waivers, self._used, [e.path for e in self._index])
         head = Report(documents=[], summary=self.summary(), unused_waivers=unused,
                       not_checked=sorted(self._not_checked, key=lambda n: n.path))
@@ -110,6 +122,11 @@ class Spool:
             return os.pread(self._file.fileno(), entry.size, entry.offset)
         self._file.seek(entry.offset)  # Windows: no pread, and no forked renderers either
         return self._file.read(entry.size)
+
+
+def _unwritable(exc: OSError) -> UserError:
+    return UserError(f"cannot keep the run's results in a temporary file: {exc.strerror or exc}; set TMPDIR "
+                     "to a folder with room", tempfile.gettempdir())
 
 
 @dataclass(frozen=True)
