@@ -195,20 +195,32 @@ class Table:
             if not _trusted(folder):  # a planted table could pass a denied document as allowed
                 return None
             self._folder = folder
-            db = sqlite3.connect(folder / "table.sqlite3", timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode = WAL")  # workers read and write at once
-            db.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost in a crash is only work redone
-            db.execute("CREATE TABLE IF NOT EXISTS entries "
-                       "(key TEXT PRIMARY KEY, value TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0)")
-            if "used" not in {column[1] for column in db.execute("PRAGMA table_info(entries)")}:
-                # A table from before entries were swept: its entries count as unused (their keys hold a
-                # code digest another version made, so none would be read again anyway).
-                with contextlib.suppress(sqlite3.OperationalError):  # unless another process added it first
-                    db.execute("ALTER TABLE entries ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
-            db.execute("CREATE INDEX IF NOT EXISTS entries_used ON entries (used)")  # a sweep reads no other rows
-            return db
+            path = folder / "table.sqlite3"
+            try:
+                return _table(path)
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):  # locked too long, or no room: no caching this run
+                    raise
+                for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):  # not a database (damaged):
+                    (folder / name).unlink(missing_ok=True)  # the table starts over, as if the folder were deleted
+                return _table(path)
         except (OSError, sqlite3.Error):
             return None
+
+
+def _table(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode = WAL")  # workers read and write at once
+    db.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost in a crash is only work redone
+    db.execute("CREATE TABLE IF NOT EXISTS entries "
+               "(key TEXT PRIMARY KEY, value TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0)")
+    if "used" not in {column[1] for column in db.execute("PRAGMA table_info(entries)")}:
+        # A table from before entries were swept: its entries count as unused (their keys hold a
+        # code digest another version made, so none would be read again anyway).
+        with contextlib.suppress(sqlite3.OperationalError):  # unless another process added it first
+            db.execute("ALTER TABLE entries ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX IF NOT EXISTS entries_used ON entries (used)")  # a sweep reads no other rows
+    return db
 
 
 class Bundles:

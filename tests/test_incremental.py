@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -180,6 +182,19 @@ def test_a_damaged_cache_entry_is_checked_again(tmp_path, monkeypatch):
     db.commit()
     db.close()
     assert ResultCache(Checker()).check_found(path) == fresh
+
+
+def test_a_results_table_that_is_not_a_database_starts_over(tmp_path):
+    table = tmp_path / "cache" / "results" / "table.sqlite3"
+    table.parent.mkdir(parents=True, mode=0o700)
+    table.write_bytes(b"not a database, " * 400)  # a disk error, a file copied in half
+    env = {**os.environ, "COMPLIANCE_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run([sys.executable, "-m", "compliance", "check", str(CONTENT / "ilkha-legal-warning.txt")],
+                         env=env, capture_output=True, text=True)  # a process of its own: a run as a user starts it
+    assert run.returncode == 1, run.stderr
+    db = sqlite3.connect(table)
+    assert db.execute("SELECT count(*) FROM entries").fetchone() == (1,)  # the result is kept in a new table
+    db.close()
 
 
 def test_a_results_table_others_can_write_is_not_read(tmp_path, monkeypatch):
