@@ -230,14 +230,19 @@ class Bundles:
         self.kind, self.keep = kind, keep
 
     def get(self, key: str) -> list[Path] | None:
-        """The files of a complete bundle, or None."""
+        """The files of a complete bundle, each still the size it was put with, or None."""
         folder = self._folder()
-        if folder is None or not (folder / key / _COMPLETE).is_file():
+        if folder is None:
             return None
         try:
+            sizes = {name: int(size) for size, name in
+                     (line.split(" ", 1) for line in (folder / key / _COMPLETE).read_text().splitlines())}
+            files = sorted(folder / key / name for name in sizes)
+            if any(path.stat().st_size != sizes[path.name] for path in files):
+                return None  # cut short (a crash before the copy reached the disk): rendered again
             os.utime(folder / key)  # recently used: kept longest
-            return sorted(p for p in (folder / key).iterdir() if p.name != _COMPLETE)
-        except OSError:  # removed by another run meanwhile
+            return files
+        except (OSError, ValueError):  # none, removed by another run meanwhile, or a marker from elsewhere
             return None
 
     def put(self, key: str, files: list[Path]) -> None:
@@ -252,7 +257,8 @@ class Bundles:
         try:
             for path in files:
                 shutil.copyfile(path, staging / path.name)
-            (staging / _COMPLETE).touch()
+            sizes = [f"{(staging / path.name).stat().st_size} {path.name}\n" for path in files]
+            (staging / _COMPLETE).write_text("".join(sizes))
             os.replace(staging, folder / key)
         except OSError:
             shutil.rmtree(staging, ignore_errors=True)
@@ -274,7 +280,7 @@ class Bundles:
         return folder if _trusted(folder) else None
 
 
-_COMPLETE = ".complete"
+_COMPLETE = ".complete"  # written last: the size of each file of the bundle
 
 
 def _mtime(path: Path) -> float:

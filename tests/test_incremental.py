@@ -258,6 +258,8 @@ def test_report_bundles_keep_the_newest_few_and_only_whole_ones(tmp_path, monkey
         os.utime(tmp_path / "cache" / "reports" / key, (n, n))  # put in this order, a second apart
     assert bundles.get("a") is None
     assert [p.name for p in bundles.get("c")] == ["report.json"]
+    (tmp_path / "cache" / "reports" / "b" / "report.json").write_text("")  # on disk only in part after a crash
+    assert bundles.get("b") is None
     (tmp_path / "cache" / "reports" / "c" / ".complete").unlink()  # as if the copy had been cut short
     assert bundles.get("c") is None
 
