@@ -86,10 +86,15 @@ def put(kind: str, entry: str, value: Any) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    except OSError:
+        return
+    try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"{entry}.pickle")
-    except OSError:
+    except OSError:  # no room, say: the part written is not left to take more
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         return
     _sweep_once(folder)
 

@@ -264,6 +264,21 @@ def test_report_bundles_keep_the_newest_few_and_only_whole_ones(tmp_path, monkey
     assert bundles.get("c") is None
 
 
+def test_a_pickle_the_disk_has_no_room_for_leaves_no_part_behind(tmp_path, monkeypatch):
+    from compliance import cache
+
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+
+    def full(value, fh, protocol):
+        fh.write(b"the first part")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.pickle, "dump", full)
+    cache.put("rules", "entry", ["rules"])
+    assert list((tmp_path / "cache" / "rules").iterdir()) == []
+    assert cache.get("rules", "entry") is None
+
+
 def test_pickles_nobody_read_for_a_month_are_removed_when_a_new_process_writes(tmp_path, monkeypatch):
     from compliance import cache
 
