@@ -15,6 +15,8 @@ from click.testing import Result
 
 import compliance.cli.check as check_command
 from compliance.cli import main
+from compliance.config import Config
+from compliance.engines.dask import Shard, run_shard
 
 from .inputtree import AGENCY, invoke
 from .test_bad_input import traced
@@ -66,6 +68,20 @@ def check_json(tmp_path: Path, files: int) -> Path:
     return report
 
 
+def dask_shard(tmp_path: Path, files: int) -> Path:
+    """The Dask engine's work on one shard, here in this process: a JSON Lines export (a CMS dump) of
+    ``files`` articles, which is one shard however long it is."""
+    export = tmp_path / f"export-{files}.jsonl"
+    export.parent.mkdir(parents=True, exist_ok=True)
+    with export.open("w", encoding="utf-8") as fh:
+        for i in range(files):
+            text = [AGENCY, f"Market report {i}: prices held.\n", ALLOWED][i % 3]
+            fh.write(json.dumps({"id": f"a{i}", "body": f"Headline {i}\n\n{text}"}) + "\n")
+    written = Path(run_shard(Shard(f"shard-{files}", jsonl=str(export)), str(tmp_path / "shards"), Config(), None))
+    assert sum(1 for _ in written.open(encoding="utf-8")) == files
+    return written
+
+
 def peak(run: Callable[[Path, int], object], tmp_path: Path, files: int) -> int:
     """The peak memory of a run, with the cycle collector off: whenever it would run, garbage from the
     rules and templates each run compiles would move the peak by more than the documents do."""
@@ -77,7 +93,7 @@ def peak(run: Callable[[Path, int], object], tmp_path: Path, files: int) -> int:
         gc.enable()
 
 
-@pytest.mark.parametrize("run", [audit, check_json], ids=["audit", "check-json"])
+@pytest.mark.parametrize("run", [audit, check_json, dask_shard], ids=["audit", "check-json", "dask-shard"])
 def test_peak_memory_grows_only_by_a_small_index_entry_per_document(tmp_path, run):
     small, large = 8, 32
     run(tmp_path, 3)  # imports and caches what any run needs, outside the measure

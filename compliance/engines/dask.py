@@ -97,7 +97,7 @@ def run_shard(shard: Shard, out: str, config: Config, as_of: date | None) -> str
         return str(target)
     checker = _checker(config, as_of)
     results = map(checker.check_path, shard.files) if shard.jsonl is None else _jsonl_results(checker, shard.jsonl)
-    write_atomic(target, "".join(r.model_dump_json() + "\n" for r in results))
+    write_atomic(target, (r.model_dump_json() + "\n" for r in results))  # as they come: a large export is one shard
     return str(target)
 
 

@@ -148,9 +148,10 @@ def write_all(out_dir: Path, files: dict[str, Iterable[str] | Path], jobs: int =
     return [out_dir / name for name in files]
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Interrupted at any point, ``path`` is either as it was or wholly new."""
-    return write_all(path.parent, {path.name: [text]})[0]
+def write_atomic(path: Path, chunks: Iterable[str]) -> Path:
+    """``chunks`` written to ``path`` as they come; interrupted at any point, ``path`` is either as it was or
+    wholly new."""
+    return write_all(path.parent, {path.name: chunks})[0]
 
 
 _STAGING: tuple[dict[str, Path], dict[str, Iterable[str] | Path]] | None = None  # what forked writers inherit
