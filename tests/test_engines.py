@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,15 @@ def test_dask_engine_names_a_scheduler_it_cannot_use(runner, tmp_path):
     assert result.exit_code == 2
     assert "cannot use the Dask scheduler at 'no-port-here'" in result.output
     assert not out.exists()
+
+
+def test_a_dask_shard_is_redone_when_its_files_are_named_otherwise(tmp_path, monkeypatch):
+    from compliance.engines import dask as dask_engine
+
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "dump.jsonl").write_text('{"id": "a1", "body": "A note."}\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    here, = dask_engine.plan([Path("exports/dump.jsonl")], "run")[0]
+    monkeypatch.chdir(tmp_path / "exports")
+    there, = dask_engine.plan([Path("dump.jsonl")], "run")[0]
+    assert here.id != there.id  # their results name the export as it was given: the earlier names are not reused

@@ -54,7 +54,7 @@ def plan(inputs: Iterable[Path], run: str, select: FileFilter | None = None, sha
     found = list(collect(rest, select, exclude))
     files = [str(p) for p in found if isinstance(p, Path)]
     others = [p for p in found if not isinstance(p, Path)]
-    shards = [Shard(_hash(run, _stamp(str(p.resolve()))), jsonl=str(p)) for p in jsonl]
+    shards = [Shard(_hash(run, _stamp(str(p))), jsonl=str(p)) for p in jsonl]  # named as the results name it
     for i in range(0, len(files), shard_files):
         members = tuple(files[i:i + shard_files])
         shards.append(Shard(_hash(run, *map(_stamp, members)), files=members))
