@@ -1,6 +1,7 @@
 """Engines change where documents run, never what they decide."""
 from __future__ import annotations
 
+import concurrent.futures
 import errno
 import faulthandler
 import json
@@ -88,11 +89,10 @@ def test_a_worker_that_dies_costs_only_its_file_and_never_hangs_the_run(folder, 
 
 
 def test_where_no_process_pool_can_be_made_this_process_does_the_work(runner, folder, tmp_path, monkeypatch):
-    def no_pool(jobs):  # as where /dev/shm is missing (some serverless hosts): the pool's locks cannot be made
+    def no_pool(*args, **kwargs):  # as where /dev/shm is missing (some serverless hosts): its locks cannot be made
         raise OSError(errno.ENOSYS, "Function not implemented")
 
-    monkeypatch.setattr(local, "forked_pool", no_pool)
-    monkeypatch.setattr(render, "forked_pool", no_pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     monkeypatch.setattr(render, "MIN_DOCUMENTS_TO_RENDER_IN_PARALLEL", 1)
     one, two = tmp_path / "one", tmp_path / "two"
     assert runner.invoke(main, ["audit", "-j", "1", "--no-cache", str(folder), "-o", str(one)]).exit_code == 1

@@ -115,10 +115,8 @@ class _Workers:
         from concurrent.futures.process import BrokenProcessPool
 
         if self.pool is None and not self.in_process:
-            try:
-                self.pool = forked_pool(self.jobs)
-            except OSError:
-                self.in_process = True
+            self.pool = forked_pool(self.jobs)
+            self.in_process = self.pool is None
         if self.in_process:
             return [_decoded(doc) for doc in _check_chunk(files)]
         try:
@@ -153,21 +151,28 @@ def _alone(item: Found) -> DocumentResult | NotChecked | Spooled:
     """One file checked in a process of its own; if that process ends abruptly too, the file is not checked."""
     from concurrent.futures.process import BrokenProcessPool
 
-    with forked_pool(1) as pool:
-        try:
-            return _decoded(pool.submit(_check_chunk, [item]).result()[0])
-        except BrokenProcessPool:
-            name = display_name(item) if isinstance(item, Path) else item.path
-            return failed(name, "internal-error", "not checked: the process checking this file ended abruptly "
-                                                  "(killed, out of memory, or a crash while reading it)")
+    pool = forked_pool(1)
+    try:
+        if pool is not None:
+            with pool:
+                return _decoded(pool.submit(_check_chunk, [item]).result()[0])
+    except BrokenProcessPool:
+        pass
+    name = display_name(item) if isinstance(item, Path) else item.path
+    return failed(name, "internal-error", "not checked: the process checking this file ended abruptly "
+                                          "(killed, out of memory, or a crash while reading it)")
 
 
-def forked_pool(jobs: int) -> ProcessPoolExecutor:
+def forked_pool(jobs: int) -> ProcessPoolExecutor | None:
     """Workers forked from this process: they inherit what it has built (rules, a report's spool). A worker
-    that ends abruptly breaks the pool (``BrokenProcessPool``) rather than leaving its work waited on forever."""
+    that ends abruptly breaks the pool (``BrokenProcessPool``) rather than leaving its work waited on forever.
+    None where no pool can be made (no ``/dev/shm`` for its locks, as on some serverless hosts)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_leave_ctrl_c_to_parent)
+    try:
+        return ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_leave_ctrl_c_to_parent)
+    except OSError:
+        return None
 
 
 def _leave_ctrl_c_to_parent() -> None:

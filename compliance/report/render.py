@@ -24,8 +24,6 @@ from .attribution import build_attribution
 from .spool import Entry, SpooledReport
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
     from ..checker import Checker
 
 TEMPLATE_SCHEMA = "compliance-templates/1"
@@ -159,8 +157,8 @@ _STAGING: tuple[dict[str, Path], dict[str, Iterable[str] | Path]] | None = None 
 
 def _stage(staged: dict[str, Path], files: dict[str, Iterable[str] | Path], jobs: int) -> None:
     jobs = min(jobs, len(files))
-    pool = _pool(jobs) if jobs > 1 and CAN_FORK else None
-    if pool is None:
+    pool = forked_pool(jobs) if jobs > 1 and CAN_FORK else None
+    if pool is None:  # one writer, or no pool can be made here
         for name, tmp in staged.items():
             _write_synced(tmp, files[name])
         return
@@ -183,14 +181,6 @@ def _stage(staged: dict[str, Path], files: dict[str, Iterable[str] | Path], jobs
         _STAGING = None
     if failures:
         raise failures[0]
-
-
-def _pool(jobs: int) -> ProcessPoolExecutor | None:
-    """Writers forked from this process; None where no pool can be made (no ``/dev/shm`` for its locks)."""
-    try:
-        return forked_pool(jobs)
-    except OSError:
-        return None
 
 
 def _stage_one(name: str) -> None:
