@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from . import cache
 from .checker import Checker
-from .load.read import version
+from .load.read import version, version_now
 from .models import DocumentResult, NotChecked
 from .paths import Found
 from .report.spool import Spooled
@@ -70,7 +70,7 @@ class ResultCache:
         written since they were read is checked as it is now and not kept (so an edit between the lookup and
         the check is never kept under the earlier content, nor a read torn by a write)."""
         held = held or self._hold(item)
-        if held is None or _version(item) != version(held.stat):
+        if held is None or version_now(item) != version(held.stat):
             return self.checker.check_found(item)
         result = self.checker.check_path(item, data=held.data)
         if result.error is not None:
@@ -135,13 +135,6 @@ def _read(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result] | None:
     finally:
         os.close(fd)
     return (data, before) if len(data) == before.st_size else None
-
-
-def _version(path: Path) -> tuple[int, int, int] | None:
-    try:
-        return version(os.stat(path))
-    except OSError:
-        return None
 
 
 def _digest(text: str) -> str:

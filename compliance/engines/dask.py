@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +24,7 @@ from ..config import Config
 from ..errors import UserError
 from ..incremental import run_settings
 from ..load import cms_json
-from ..load.read import version
+from ..load.read import version_now
 from ..models import DocumentResult, NotChecked
 from ..paths import FileFilter, Unreadable, collect, display_name
 from ..report.render import write_atomic
@@ -70,10 +69,7 @@ def run_key(checker: Checker) -> str:
 
 
 def _stamp(path: str) -> str:
-    try:
-        return f"{path}\0{version(os.stat(path))}"
-    except OSError:  # gone since the walk: its shard reports it, and is redone once it is back
-        return f"{path}\0-"
+    return f"{path}\0{version_now(path)}"  # None for a file gone since the walk: redone once it is back
 
 
 def _hash(*parts: str) -> str:

@@ -48,6 +48,14 @@ def version(st: os.stat_result) -> tuple[int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
+def version_now(path: str | Path) -> tuple[int, int, int] | None:
+    """The ``version`` of the file at ``path`` as it is now; None when it cannot be looked at (gone, say)."""
+    try:
+        return version(os.stat(path))
+    except OSError:
+        return None
+
+
 def _too_large(name: str, size: int | None, max_bytes: int) -> UserError:
     what = f"file is {_size(size)}" if size is not None else "file is larger than the cap"
     return UserError(f"{what}, over the {_size(max_bytes)} size cap (inputs.max_file_mb in the config): "
