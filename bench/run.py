@@ -172,7 +172,7 @@ def main() -> None:
             second = statistics.median(run(command, env)[0] for _ in range(3))
             print(f"{label + ', results cold -> warm':44} {first:8.2f} s -> {second:.2f} s "
                   f"({second / first:.0%} of the first; warm: median of 3)")
-            for kind in ("results", "reports"):
+            for kind in ("results", "reports", "audits"):
                 shutil.rmtree(cache / kind, ignore_errors=True)
 
         # An audit checks, then renders the reports (in parallel too); then archive scale: the same

@@ -6,23 +6,30 @@ also records the agreements of the sources the result names: when one of
 those changes (or, for a source with agreements, the day checked), that
 document alone is checked again. So editing a file, a rule or an agreement
 invalidates exactly what it affects.
+
+An audit is also recorded whole (``Audits``): a second audit of a folder whose
+files, rules, settings and agreements are all as they were reads no file at all.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import NamedTuple
 
 from . import cache
 from .checker import Checker
 from .load.read import version, version_now
-from .models import DocumentResult, NotChecked
+from .models import DocumentResult, NotChecked, Summary
 from .paths import Found
-from .report.spool import Spooled
+from .report.spool import Spooled, SpooledReport
 
 MB = 1 << 20
+# A file changed this close to a run's start may change again without changing its times (they move in
+# ticks of up to this, on the coarsest file systems): an audit is recorded only when every file is older.
+SETTLED_NS = 2 * 10**9
 
 
 class Held(NamedTuple):
@@ -108,6 +115,71 @@ class ResultCache:
             day = str(ctx.as_of) if held or self.checker.waivers.entries else ""
             known = self._depends_memo[ctx.as_of, ids] = hashlib.sha256("\0".join([*held, day]).encode()).hexdigest()
         return known
+
+
+class KeptAudit(NamedTuple):
+    """What an audit reported: its report's digest (which names its kept reports, see ``render.reports_key``)
+    and its summary."""
+
+    digest: str
+    summary: Summary
+
+
+class Audits:
+    """Audits recorded under a stamp of everything their results rest on: the name and status (size, times,
+    inode) of every file found, the rules and settings, all agreements and the day. An audit with the same
+    stamp reads no file: its reports are those of the recorded one (the second audit of an unchanged folder).
+
+    Only an audit that could read every file, whose files were all settled before it started and unchanged
+    when it ended, is recorded; any other is checked file by file (through ``ResultCache``) every time."""
+
+    def __init__(self, checker: Checker, found: list[Found]):
+        ctx = checker.context
+        self.base = cache.key("audits", *run_settings(checker), ctx.as_of.isoformat(),
+                              *sorted(a.model_dump_json() for a in ctx.agreements))
+        self.table = cache.Table("audits")
+        self.found = found
+        self.started = time.time_ns()
+        self.stamp, self.newest = _stamp(self.base, found) or (None, 0)
+
+    def kept(self) -> KeptAudit | None:
+        """What the same audit reported before, if it was recorded."""
+        value = self.table.get(self.stamp) if self.stamp else None
+        try:
+            digest, summary = json.loads(value) if value else (None, None)
+            return KeptAudit(digest, Summary.model_validate(summary)) if isinstance(digest, str) else None
+        except (ValueError, TypeError):  # damaged (a pydantic ValidationError is a ValueError): check again
+            return None
+
+    def record(self, report: SpooledReport) -> None:
+        """Keep what this audit reported, if it may be reused (see the class)."""
+        walked = sum(isinstance(item, NotChecked) for item in self.found)
+        clean = len(report.head.not_checked) == walked and not any(e.error for e in report.index)
+        settled = self.newest < self.started - SETTLED_NS
+        if self.stamp and clean and settled and _stamp(self.base, self.found) == (self.stamp, self.newest):
+            self.table.put(self.stamp, json.dumps([report.digest, report.summary.model_dump()]))
+            self.table.flush()
+
+
+def _stamp(base: str, found: list[Found]) -> tuple[str, int] | None:
+    """A hash of ``base`` and what each found item is now, with the latest time a file was written or
+    changed; None when something found could not be read (an audit then always checks)."""
+    h = hashlib.sha256(base.encode())
+    newest = 0
+    for item in found:
+        if isinstance(item, Path):
+            try:
+                st = os.stat(item)
+            except OSError:
+                return None
+            part = f"{item}\0{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
+            newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        elif isinstance(item, NotChecked):  # named by the walk for its kind: its kind is what matters
+            part = item.model_dump_json()
+        else:
+            return None
+        h.update(part.encode(errors="surrogateescape") + b"\0")
+    return h.hexdigest(), newest
 
 
 def run_settings(checker: Checker) -> tuple[str, ...]:

@@ -232,6 +232,72 @@ def test_a_second_audit_of_an_unchanged_folder_checks_and_renders_nothing(runner
     assert _reports(tmp_path / "fresh") == _reports(tmp_path / "first") == _reports(tmp_path / "second")
 
 
+def _audit(runner, folder: Path, out: Path, *extra: str):
+    result = runner.invoke(main, ["audit", "-j", "1", str(folder), "-o", str(out), *extra])
+    return result.exit_code, result.stdout, result.stderr, _reports(out)
+
+
+def _recorded_audits(cache: Path) -> int:
+    db = sqlite3.connect(cache / "audits" / "table.sqlite3")
+    return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files written by the test count as settled (not just written) when an audit starts."""
+    monkeypatch.setattr("compliance.incremental.SETTLED_NS", 0)
+
+
+def test_an_unchanged_audit_reads_no_file_and_says_all_it_said_before(runner, tmp_path, monkeypatch, settled):
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8")  # seen, not checked: reported the same again
+    first = _audit(runner, folder, tmp_path / "first")
+    fresh_review = _audit(runner, folder, tmp_path / "fresh", "--fail-on", "review", "--no-cache")
+    monkeypatch.setattr("compliance.engines.local.check_many", lambda *a, **k: 1 / 0)  # any check now fails
+    monkeypatch.setattr("compliance.load.read.read_file", lambda *a, **k: 1 / 0)
+    second = _audit(runner, folder, tmp_path / "second")
+    assert second == (first[0], first[1], first[2].replace("first", "second"), first[3])
+    assert first[0] == 1 and "1 files not checked" in first[1]
+    # the exit code follows --fail-on, which the record leaves out
+    assert _audit(runner, folder, tmp_path / "review", "--fail-on", "review")[:2] == fresh_review[:2]
+
+
+def test_an_audit_sees_an_edit_that_keeps_a_files_size_and_times(runner, tmp_path, monkeypatch, settled):
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    staff = folder / "staff-city-council.txt"
+    _audit(runner, folder, tmp_path / "out")
+    before = staff.stat()
+    agency = ("Ministers met on Monday. (ILKHA)\nLEGAL WARNING: All rights of the published news, photos and "
+              "videos are reserved by \u0130lke Haber Ajans\u0131. They cannot be used without a written contract "
+              "or subscription.\n".encode())
+    staff.write_bytes(agency.ljust(before.st_size, b"\n"))
+    os.utime(staff, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert staff.stat().st_size == before.st_size and staff.stat().st_mtime_ns == before.st_mtime_ns
+    report = json.loads(_audit(runner, folder, tmp_path / "out")[3]["report.json"])
+    verdicts = {d["path"].rsplit("/", 1)[-1]: d["verdict"] for d in report["documents"]}
+    assert verdicts["staff-city-council.txt"] == "deny"
+
+
+def test_an_audit_of_files_just_written_or_unreadable_is_not_recorded(runner, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(cache))
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    _audit(runner, folder, tmp_path / "out")  # a file written this close to the run may change again unseen
+    assert _recorded_audits(cache) == 0
+    monkeypatch.setattr("compliance.incremental.SETTLED_NS", 0)
+    (folder / "bad.txt").write_bytes(b"caf\xc3\xa9 cr\xc3\xa8me \xff broken")  # no encoding fits: not checked
+    assert _audit(runner, folder, tmp_path / "out")[0] == 3
+    assert _recorded_audits(cache) == 0
+    (folder / "bad.txt").unlink()
+    _audit(runner, folder, tmp_path / "out")
+    assert _recorded_audits(cache) == 1
+
+
 def test_a_changed_template_renders_the_reports_again(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("COMPLIANCE_CACHE_DIR", str(tmp_path / "cache"))
     templates = tmp_path / "templates"

@@ -1,6 +1,7 @@
 """``compliance audit``: check a folder and write report.json plus the human reports."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -10,14 +11,15 @@ from click.core import ParameterSource
 from ..checker import Checker
 from ..config import Config
 from ..engines.local import check_many
-from ..incremental import ResultCache
+from ..incremental import Audits, ResultCache
 from ..errors import UserError
-from ..models import DocumentResult, NotChecked
-from ..paths import collect
-from ..report.render import write_reports
-from ..report.spool import Spool, Spooled, SpooledReport
+from ..models import DocumentResult, NotChecked, Summary
+from ..paths import Found, collect
+from ..report.render import reports_key, write_kept, write_reports
+from ..report.spool import Spool, Spooled
 from ..report.text import summary_line
-from .common import EXIT_INTERRUPTED, build, cache_option, checker_options, exit_code, jobs_option, user_errors
+from .common import (EXIT_INTERRUPTED, build, cache_option, checker_options, exit_code, exit_code_of, jobs_option,
+                     user_errors)
 
 
 @click.command()
@@ -39,36 +41,52 @@ def audit(paths: tuple[Path, ...], out_dir: Path, jobs: int, cache: bool, engine
     if click.get_current_context().get_parameter_source("out_dir") is ParameterSource.DEFAULT:
         _refuse_inside(out_dir, paths)
     checker, config = build(config_path, extra_rules, as_of)
+    templates = [template_dir] if template_dir else []
+    found = list(collect(paths, checker.select, exclude=[out_dir])) if engine == "local" else []
+    audits = Audits(checker, found) if cache and engine == "local" else None
+    kept = audits.kept() if audits else None
+    if kept:
+        with _writing(out_dir):
+            written = write_kept(reports_key(kept.digest, checker, templates), out_dir)
+        if written:  # the same audit as before, its reports still kept: no file is read
+            _finish(written, kept.summary, exit_code_of(kept.summary, fail_on or config.fail_on))
     with Spool() as spool:
         try:
-            for result in _results(checker, config, paths, out_dir, jobs, cache, engine, scheduler):
+            for result in _results(checker, config, paths, found, out_dir, jobs, cache, engine, scheduler):
                 spool.add(result)
         except KeyboardInterrupt:
             click.echo(f"compliance: interrupted after checking {summary_line(spool.summary())}; "
                        f"no report written, {out_dir} is as it was", err=True)
             raise SystemExit(EXIT_INTERRUPTED) from None
         report = spool.report(checker.waivers)
-        written = _write(report, checker, out_dir, template_dir, cache, jobs)
+        with _writing(out_dir):
+            written = write_reports(report, checker, out_dir, templates, reuse=cache, jobs=jobs)
+    if audits:
+        audits.record(report)
+    _finish(written, report.summary, exit_code(report.index, fail_on or config.fail_on))
+
+
+def _finish(written: list[Path], summary: Summary, code: int) -> None:
     for path in written:
         click.echo(f"wrote {path}", err=True)
-    click.echo(summary_line(report.summary))
-    raise SystemExit(exit_code(report.index, fail_on or config.fail_on))
+    click.echo(summary_line(summary))
+    raise SystemExit(code)
 
 
-def _results(checker: Checker, config: Config, paths: tuple[Path, ...], out_dir: Path, jobs: int, cache: bool,
-             engine: str, scheduler: str | None) -> Iterator[DocumentResult | NotChecked | Spooled]:
+def _results(checker: Checker, config: Config, paths: tuple[Path, ...], found: list[Found], out_dir: Path, jobs: int,
+             cache: bool, engine: str, scheduler: str | None) -> Iterator[DocumentResult | NotChecked | Spooled]:
     if engine == "dask":
         from ..engines import dask as dask_engine
 
         return dask_engine.run(paths, out_dir, config, checker.context.as_of, scheduler, workers=jobs)
     runner = ResultCache(checker, spooled=True) if cache else checker
-    return check_many(runner, collect(paths, checker.select, exclude=[out_dir]), jobs, spooled=True)
+    return check_many(runner, found, jobs, spooled=True)
 
 
-def _write(report: SpooledReport, checker: Checker, out_dir: Path, template_dir: Path | None,
-           cache: bool, jobs: int) -> list[Path]:
+@contextmanager
+def _writing(out_dir: Path) -> Iterator[None]:
     try:
-        return write_reports(report, checker, out_dir, [template_dir] if template_dir else [], reuse=cache, jobs=jobs)
+        yield
     except KeyboardInterrupt:
         click.echo(f"compliance: interrupted while writing reports; each report in {out_dir} is whole, "
                    f"from this run or the one before", err=True)

@@ -15,7 +15,7 @@ from ..checker import Checker
 from ..config import Config, Origin, discover, load_config
 from ..engines.local import default_jobs
 from ..errors import UserError
-from ..models import VERDICT_RANK, DocumentResult
+from ..models import VERDICT_RANK, DocumentResult, Summary
 from ..report.spool import Entry
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -119,6 +119,12 @@ def exit_code(documents: Sequence[DocumentResult | Entry], fail_on: str) -> int:
     if any(d.error for d in documents):
         return EXIT_UNREADABLE
     return EXIT_FAIL if any(fails(d, fail_on) for d in documents) else EXIT_OK
+
+
+def exit_code_of(summary: Summary, fail_on: str) -> int:
+    """``exit_code`` from a summary, for a run whose documents all could be read (a kept audit)."""
+    failing = [v for v, rank in VERDICT_RANK.items() if rank >= VERDICT_RANK[fail_on]]
+    return EXIT_FAIL if any(getattr(summary, v) for v in failing) else EXIT_OK
 
 
 # -- output ----------------------------------------------------------------

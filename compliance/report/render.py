@@ -94,11 +94,10 @@ def write_reports(report: SpooledReport, checker: Checker, out_dir: Path,
     templates are copied from the cache folder instead: an unchanged folder is not rendered twice.
     """
     template_dirs = list(template_dirs)
-    key = _reports_key(report, checker, template_dirs) if reuse else None
-    kept = _BUNDLES.get(key) if key else None
-    kept_by_name = {p.name: p for p in kept or ()}
-    if kept_by_name.keys() == {"report.json", *REPORTS}:
-        return write_all(out_dir, {name: kept_by_name[name] for name in ["report.json", *REPORTS]})
+    key = reports_key(report.digest, checker, template_dirs) if reuse else None
+    kept = write_kept(key, out_dir) if key else None
+    if kept is not None:
+        return kept
     from .templates import environment, render_template  # jinja2: imported only when reports are rendered
 
     env = environment([*template_dirs, builtin_templates_dir()])
@@ -111,10 +110,20 @@ def write_reports(report: SpooledReport, checker: Checker, out_dir: Path,
     return written
 
 
-def _reports_key(report: SpooledReport, checker: Checker, template_dirs: list[Path]) -> str:
-    """What the reports are made of: the report itself, the rules, agreements and day, and every template."""
+def write_kept(key: str, out_dir: Path) -> list[Path] | None:
+    """The reports kept under ``key`` (see ``reports_key``), copied into ``out_dir``; None when they are not
+    all kept."""
+    kept = {p.name: p for p in _BUNDLES.get(key) or ()}
+    if kept.keys() != {"report.json", *REPORTS}:
+        return None
+    return write_all(out_dir, {name: kept[name] for name in ["report.json", *REPORTS]})
+
+
+def reports_key(digest: str, checker: Checker, template_dirs: list[Path]) -> str:
+    """What the reports are made of: the report (its ``digest``), the rules, agreements and day, and every
+    template."""
     ctx = checker.context
-    content = hashlib.sha256(report.digest.encode())
+    content = hashlib.sha256(digest.encode())
     for folder in [*template_dirs, builtin_templates_dir()]:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             content.update(f"\0{path.relative_to(folder)}\0".encode() + path.read_bytes())
