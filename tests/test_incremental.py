@@ -262,6 +262,12 @@ def test_an_unchanged_audit_reads_no_file_and_says_all_it_said_before(runner, tm
     assert first[0] == 1 and "1 files not checked" in first[1]
     # the exit code follows --fail-on, which the record leaves out
     assert _audit(runner, folder, tmp_path / "review", "--fail-on", "review")[:2] == fresh_review[:2]
+    # a report edited by hand is written again; the others, as they were, are left alone
+    edited, untouched = tmp_path / "second" / "permission.md", tmp_path / "second" / "report.json"
+    edited.write_bytes(b"mine" + edited.read_bytes()[4:])  # the same size
+    before = untouched.stat().st_mtime_ns
+    assert _audit(runner, folder, tmp_path / "second")[3] == first[3]
+    assert untouched.stat().st_mtime_ns == before
 
 
 def test_an_audit_sees_an_edit_that_keeps_a_files_size_and_times(runner, tmp_path, monkeypatch, settled):

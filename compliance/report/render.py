@@ -111,12 +111,25 @@ def write_reports(report: SpooledReport, checker: Checker, out_dir: Path,
 
 
 def write_kept(key: str, out_dir: Path) -> list[Path] | None:
-    """The reports kept under ``key`` (see ``reports_key``), copied into ``out_dir``; None when they are not
-    all kept."""
+    """The reports kept under ``key`` (see ``reports_key``), copied into ``out_dir`` where it does not hold
+    them already (reading both costs a third of writing and syncing a copy); None when they are not all kept."""
     kept = {p.name: p for p in _BUNDLES.get(key) or ()}
     if kept.keys() != {"report.json", *REPORTS}:
         return None
-    return write_all(out_dir, {name: kept[name] for name in ["report.json", *REPORTS]})
+    names = ["report.json", *REPORTS]
+    write_all(out_dir, {name: kept[name] for name in names if not _same_bytes(kept[name], out_dir / name)})
+    return [out_dir / name for name in names]
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes (not when either cannot be read)."""
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            return all(chunk == fb.read(COPY_CHUNK) for chunk in iter(lambda: fa.read(COPY_CHUNK), b""))
+    except OSError:
+        return False
 
 
 def reports_key(digest: str, checker: Checker, template_dirs: list[Path]) -> str:
