@@ -131,7 +131,8 @@ class Audits:
     stamp reads no file: its reports are those of the recorded one (the second audit of an unchanged folder).
 
     Only an audit that could read every file, whose files were all settled before it started and unchanged
-    when it ended, is recorded; any other is checked file by file (through ``ResultCache``) every time."""
+    when it ended, is recorded (and none on Windows); any other is checked file by file (through
+    ``ResultCache``) every time."""
 
     def __init__(self, checker: Checker, found: list[Found]):
         ctx = checker.context
@@ -156,7 +157,11 @@ class Audits:
         walked = sum(isinstance(item, NotChecked) for item in self.found)
         clean = len(report.head.not_checked) == walked and not any(e.error for e in report.index)
         settled = self.newest < self.started - SETTLED_NS
-        if self.stamp and clean and settled and _stamp(self.base, self.found) == (self.stamp, self.newest):
+        # Windows gives a file's creation time for its change time: an edit that keeps the size and
+        # puts the modification time back would go unseen there.
+        if os.name == "nt" or not (self.stamp and clean and settled):
+            return
+        if _stamp(self.base, self.found) == (self.stamp, self.newest):
             self.table.put(self.stamp, json.dumps([report.digest, report.summary.model_dump()]))
             self.table.flush()
 
