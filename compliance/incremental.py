@@ -127,7 +127,7 @@ class KeptAudit(NamedTuple):
 
 class Audits:
     """Audits recorded under a stamp of everything their results rest on: the name and status (size, times,
-    inode) of every file found, the rules and settings, all agreements and the day. An audit with the same
+    inode) of every file found, and the run (see ``run_key``). An audit with the same
     stamp reads no file: its reports are those of the recorded one (the second audit of an unchanged folder).
 
     Only an audit that could read every file, whose files were all settled before it started and unchanged
@@ -135,9 +135,7 @@ class Audits:
     ``ResultCache``) every time."""
 
     def __init__(self, checker: Checker, found: list[Found]):
-        ctx = checker.context
-        self.base = cache.key("audits", *run_settings(checker), ctx.as_of.isoformat(),
-                              *sorted(a.model_dump_json() for a in ctx.agreements))
+        self.base = run_key("audits", checker)
         self.table = cache.Table("audits")
         self.found = found
         self.started = time.time_ns()
@@ -177,7 +175,7 @@ def _stamp(base: str, found: list[Found]) -> tuple[str, int] | None:
                 st = os.stat(item)
             except OSError:
                 return None
-            part = f"{item}\0{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {st.st_dev}"
+            part = f"{item}\0{version(st)} {st.st_ino} {st.st_dev}"
             newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
         elif isinstance(item, NotChecked):  # named by the walk for its kind: its kind is what matters
             part = item.model_dump_json()
@@ -192,6 +190,14 @@ def run_settings(checker: Checker) -> tuple[str, ...]:
     compiled rules and the run's settings."""
     return (checker.rules.fingerprint, repr(checker.waivers), repr(checker.select), checker.credit_style,
             checker.inputs.model_dump_json(), str(checker.context.warn_days))
+
+
+def run_key(kind: str, checker: Checker) -> str:
+    """What every result of a run rests on besides its files: the rules and settings, the agreements, the day
+    where agreements or waivers make it matter, and this version of the checker (a key of ``kind``)."""
+    held = [a.model_dump_json() for a in checker.context.agreements]
+    day = str(checker.context.as_of) if held or checker.waivers.entries else ""
+    return cache.key(kind, *run_settings(checker), *held, day)
 
 
 def _read(path: Path, max_bytes: int) -> tuple[bytes, os.stat_result] | None:

@@ -18,11 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .. import cache
 from ..checker import Checker, failed
 from ..config import Config
 from ..errors import UserError
-from ..incremental import run_settings
+from ..incremental import run_key
 from ..load import cms_json
 from ..load.read import version_now
 from ..models import DocumentResult, NotChecked
@@ -58,14 +57,6 @@ def plan(inputs: Iterable[Path], run: str, select: FileFilter | None = None, sha
         members = tuple(files[i:i + shard_files])
         shards.append(Shard(_hash(run, *map(_stamp, members)), files=members))
     return shards, others
-
-
-def run_key(checker: Checker) -> str:
-    """What every shard's results rest on besides its files: the rules and settings, the agreements, the day
-    where agreements or waivers make it matter, and this version of the checker."""
-    held = [a.model_dump_json() for a in checker.context.agreements]
-    day = str(checker.context.as_of) if held or checker.waivers.entries else ""
-    return cache.key("shards", *run_settings(checker), *held, day)
 
 
 def _stamp(path: str) -> str:
@@ -128,7 +119,7 @@ def run(inputs: Iterable[Path], out_dir: Path, config: Config, as_of: date | Non
     except ImportError:
         raise UserError("the Dask engine needs the 'dask' extra: pip install 'news-compliance[dask]'") from None
     checker = Checker.from_config(config, as_of=as_of)  # fail here, once, on a bad config or rule pack
-    shards, others = plan(inputs, run_key(checker), checker.select, exclude=[out_dir])
+    shards, others = plan(inputs, run_key("shards", checker), checker.select, exclude=[out_dir])
     if scheduler:
         try:
             client = Client(scheduler)
