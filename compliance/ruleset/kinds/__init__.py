@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Union
 
-from pydantic import Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from . import notice, policy, scope, source, tag, terms, words
 
@@ -11,4 +11,5 @@ MODULES = (source, tag, notice, terms, policy, scope, words)
 KINDS = {m.KIND: m.Rule for m in MODULES}
 
 AnyRule = Annotated[Union[tuple(m.Rule for m in MODULES)], Field(discriminator="kind")]  # noqa: UP007
-RULE_ADAPTER: TypeAdapter[AnyRule] = TypeAdapter(AnyRule)
+# Built when the first rule file is parsed (see ``base.RuleData``).
+RULE_ADAPTER: TypeAdapter[AnyRule] = TypeAdapter(AnyRule, config=ConfigDict(defer_build=True))

@@ -3,14 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from ...models import Agreement, Model, Verdict
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 
 
-class Example(Model):
+class RuleData(Model):
+    """What rule files hold. It is validated only where a rule file is parsed: a run that loads the
+    compiled rules from the cache unpickles it, so its validators are built on first use."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Example(RuleData):
     """A text the rule must (or must not) match, with what the match must extract."""
 
     text: str
@@ -38,12 +45,12 @@ class Example(Model):
         return [{"source": a} if isinstance(a, str) else a for a in value]
 
 
-class Examples(Model):
+class Examples(RuleData):
     match: list[Example] = Field(default_factory=list)
     no_match: list[Example] = Field(default_factory=list)
 
 
-class RuleBase(Model):
+class RuleBase(RuleData):
     id: str = Field(pattern=ID_PATTERN)
     description: str = ""
     examples: Examples = Field(default_factory=Examples)
