@@ -42,7 +42,9 @@ SegmentKind = Literal["headline", "dateline", "body", "credits", "notice", "trai
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Each model builds its validator when first used: a process builds only those it uses (a run whose
+    # compiled rules come from the cache unpickles the rules and never validates one).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Terms(Model):
@@ -234,7 +236,7 @@ class Report(Model):
     unused_waivers: list[Waiver] = Field(default_factory=list)
     not_checked: list[NotChecked] = Field(default_factory=list)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @classmethod
     def of(cls, results: Iterable[DocumentResult | NotChecked], unused_waivers: list[Waiver] | None = None) -> Report:

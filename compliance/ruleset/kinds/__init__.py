@@ -11,5 +11,5 @@ MODULES = (source, tag, notice, terms, policy, scope, words)
 KINDS = {m.KIND: m.Rule for m in MODULES}
 
 AnyRule = Annotated[Union[tuple(m.Rule for m in MODULES)], Field(discriminator="kind")]  # noqa: UP007
-# Built when the first rule file is parsed (see ``base.RuleData``).
+# Built when the first rule file is parsed, as the rule models are (see ``models.Model``).
 RULE_ADAPTER: TypeAdapter[AnyRule] = TypeAdapter(AnyRule, config=ConfigDict(defer_build=True))

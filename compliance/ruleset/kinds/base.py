@@ -3,21 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ...models import Agreement, Model, Verdict
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.\-]*$"
 
 
-class RuleData(Model):
-    """What rule files hold. It is validated only where a rule file is parsed: a run that loads the
-    compiled rules from the cache unpickles it, so its validators are built on first use."""
-
-    model_config = ConfigDict(defer_build=True)
-
-
-class Example(RuleData):
+class Example(Model):
     """A text the rule must (or must not) match, with what the match must extract."""
 
     text: str
@@ -45,12 +38,12 @@ class Example(RuleData):
         return [{"source": a} if isinstance(a, str) else a for a in value]
 
 
-class Examples(RuleData):
+class Examples(Model):
     match: list[Example] = Field(default_factory=list)
     no_match: list[Example] = Field(default_factory=list)
 
 
-class RuleBase(RuleData):
+class RuleBase(Model):
     id: str = Field(pattern=ID_PATTERN)
     description: str = ""
     examples: Examples = Field(default_factory=Examples)

@@ -5,15 +5,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...models import Action, DutyType, FindingKind, NoticeType, Requirement, Role
-from .base import RuleBase, RuleData
+from ...models import Action, DutyType, FindingKind, Model, NoticeType, Requirement, Role
+from .base import RuleBase
 from .source import Rule as SourceRule
 
 KIND = "policy"
 SourceType = SourceRule.model_fields["type"].annotation  # the registry's own list of source types
 
 
-class When(RuleData):
+class When(Model):
     """Conditions, all of which must hold. Unset conditions match anything."""
 
     # per source

@@ -5,13 +5,13 @@ from typing import Literal
 
 from pydantic import Field
 
-from ...models import Action, Constraint, DutyType, Requirement, Scope
-from .base import RuleBase, RuleData
+from ...models import Action, Constraint, DutyType, Model, Requirement, Scope
+from .base import RuleBase
 
 KIND = "terms"
 
 
-class TermsSpec(RuleData):
+class TermsSpec(Model):
     permits: list[Action] = Field(default_factory=list)
     prohibits: list[Action] = Field(default_factory=list)
     requires: list[Requirement] = Field(default_factory=list)
