@@ -44,7 +44,7 @@ SOURCE_CONDITIONS = frozenset(When.model_fields) - DOCUMENT_CONDITIONS
 class Rule(RuleBase):
     kind: Literal["policy"]
     scope: Literal["source", "document"] = "source"
-    when: When = When()
+    when: When = Field(default_factory=When)
     # Source-scope policies are tried highest priority first, then in file order.
     priority: int = 0
     verdict: Literal["allow", "review", "deny"]
