@@ -236,7 +236,7 @@ class Report(Model):
     unused_waivers: list[Waiver] = Field(default_factory=list)
     not_checked: list[NotChecked] = Field(default_factory=list)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(populate_by_name=True)  # and, as every Model, extra="forbid", frozen, defer_build
 
     @classmethod
     def of(cls, results: Iterable[DocumentResult | NotChecked], unused_waivers: list[Waiver] | None = None) -> Report:
