@@ -113,10 +113,10 @@ def write_reports(report: SpooledReport, checker: Checker, out_dir: Path,
 def write_kept(key: str, out_dir: Path) -> list[Path] | None:
     """The reports kept under ``key`` (see ``reports_key``), copied into ``out_dir`` where it does not hold
     them already (reading both costs a third of writing and syncing a copy); None when they are not all kept."""
-    kept = {p.name: p for p in _BUNDLES.get(key) or ()}
-    if kept.keys() != {"report.json", *REPORTS}:
-        return None
     names = ["report.json", *REPORTS]
+    kept = {p.name: p for p in _BUNDLES.get(key) or ()}
+    if kept.keys() != set(names):
+        return None
     write_all(out_dir, {name: kept[name] for name in names if not _same_bytes(kept[name], out_dir / name)})
     return [out_dir / name for name in names]
 
