@@ -3,18 +3,18 @@
     python bench/gen_corpus.py --out bench/corpus        # once: ~5,000 files, 25 MB, seeded
     python bench/run.py bench/corpus
 
-Prints files/s and MB/s for plain reading (bytes, and decoded UTF-8) and for the
-whole `compliance check --format json` process (start-up included) at --jobs 1
-and 2, their ratios, the floor of this design in Python (a process that only loads,
-folds and prefilters each file, as a check does before any rule runs), the cost of
-a registry grown to 10,000 synthetic sources, start-up times (with the compiled rules cached, and on a machine's first run),
-and a second check and audit with the results cached. Ratios from
-one run on one machine are what to compare; absolute numbers move with the machine
-and its load (the run prints, at its start and end, how long a fixed Python loop
-took, to tell a slow phase of the machine from slow code, and what two processes of that loop
-gain over one, the most a -j 2 run can gain here). The -j 2 speed-ups and
-the larger registry's cost compare the fastest of two (three for the registry) runs
-of each side, the sides taken in turn.
+Prints files/s and MB/s for plain reading (bytes, and decoded UTF-8) and for the whole
+`compliance check --format json` process (start-up included) at --jobs 1 and 2, their
+ratios, the floor of this design in Python (a process that only loads, folds and
+prefilters each file, as a check does before any rule runs), the cost of a registry
+grown to 10,000 synthetic sources, start-up times (with the compiled rules cached, and
+on a machine's first run), and a second check and audit with the results cached. Ratios
+from one run on one machine are what to compare; absolute numbers move with the machine
+and its load (the run prints, at its start and end, how long a fixed Python loop took,
+to tell a slow phase of the machine from slow code, and what two processes of that loop
+gain over one, the most a -j 2 run can gain here). The -j 2 speed-ups and the larger
+registry's cost compare the fastest of two (three for the registry) runs of each side,
+the sides taken in turn.
 """
 from __future__ import annotations
 
